@@ -1,0 +1,180 @@
+using System.Numerics.Tensors;
+using ClassyNet.MLNet.Tensors.Kernels;
+
+namespace ClassyNet.MLNet.Tensors;
+
+public static partial class Functional
+{
+    /// <summary>
+    /// 2-D convolution (cross-correlation, as in PyTorch) of input [N, C, H, W] with weight [OC, C, kh, kw] and an
+    /// optional bias [OC]. Stride and padding are (height, width).
+    /// </summary>
+    public static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias = null, (int H, int W)? stride = null, (int H, int W)? padding = null, (int H, int W)? dilation = null)
+    {
+        var (sh, sw) = stride ?? (1, 1);
+        var (ph, pw) = padding ?? (0, 0);
+        var (dh, dw) = dilation ?? (1, 1);
+        RequireRank("Conv2d", nameof(weight), weight, 4, "[out_channels, in_channels, kH, kW]");
+        RequireRank("Conv2d", nameof(input), input, 4, "[N, C, H, W]");
+        if (input.Size(1) != weight.Size(1))
+        {
+            throw ShapeError("Conv2d", nameof(input), input, $"{weight.Size(1)} channels to match weight {weight.ShapeString}");
+        }
+
+        if (sh < 1 || sw < 1 || ph < 0 || pw < 0 || dh < 1 || dw < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(stride), $"Conv2d: stride ({sh}, {sw}) and dilation ({dh}, {dw}) must be >= 1 and padding ({ph}, {pw}) >= 0.");
+        }
+
+        int oc = weight.Size(0);
+        if (bias is not null && (bias.Rank != 1 || bias.Size(0) != oc))
+        {
+            throw ShapeError("Conv2d", nameof(bias), bias, $"[{oc}]");
+        }
+
+        var geo = new ConvGeometry(input.Size(1), input.Size(2), input.Size(3), weight.Size(2), weight.Size(3), sh, sw, ph, pw, dh, dw);
+        if (geo.OutHeight < 1 || geo.OutWidth < 1)
+        {
+            throw ShapeError("Conv2d", nameof(input), input, $"a spatial size of at least the dilated kernel ({weight.Size(2)}x{weight.Size(3)}) after padding ({ph}, {pw})");
+        }
+
+        int n = input.Size(0);
+        var output = Tensor.Empty(n, oc, geo.OutHeight, geo.OutWidth);
+        ConvForward(geo, input.Array, weight.Array, bias?.Array, output.Array, n, oc);
+
+        var inputs = bias is null ? new[] { input, weight } : new[] { input, weight, bias };
+        if (Autograd.NeedsGrad(inputs))
+        {
+            Autograd.Record(output, "ConvolutionBackward", inputs, g =>
+            {
+                var gi = input.RequiresGrad ? Tensor.Zeros(input.Shape.ToArray()) : null;
+                var gw = weight.RequiresGrad ? Tensor.Zeros(weight.Shape.ToArray()) : null;
+                ConvBackward(geo, input.Array, weight.Array, g.Array, gi?.Array, gw?.Array, n, oc);
+                Tensor? gb = null;
+                if (bias is not null && bias.RequiresGrad)
+                {
+                    gb = Tensor.Zeros(oc);
+                    var gbs = gb.AsSpan();
+                    var gs = g.AsSpan();
+                    int plane = geo.ColumnCols;
+                    for (int s = 0; s < n; s++)
+                    {
+                        for (int o = 0; o < oc; o++)
+                        {
+                            gbs[o] += TensorPrimitives.Sum(gs.Slice((s * oc + o) * plane, plane));
+                        }
+                    }
+                }
+
+                return bias is null ? [gi, gw] : [gi, gw, gb];
+            });
+        }
+
+        return output;
+    }
+
+    private static void ConvForward(ConvGeometry geo, float[] x, float[] w, float[]? b, float[] y, int n, int oc)
+    {
+        int rows = geo.ColumnRows, cols = geo.ColumnCols;
+        int inPlane = geo.Channels * geo.Height * geo.Width;
+        int outPlane = oc * cols;
+        int chunks = Parallelism.ChunksFor(n, 2.0 * oc * rows * cols);
+        bool innerParallel = chunks == 1;
+        Parallelism.ForChunks(n, chunks, (_, start, end) =>
+        {
+            float[]? col = geo.IsPointwise ? null : BufferPool.Rent(rows * cols, clear: false);
+            for (int s = start; s < end; s++)
+            {
+                float[] source = x;
+                int sourceOffset = s * inPlane;
+                if (col is not null)
+                {
+                    Im2Col.Unfold(geo, x.AsSpan(sourceOffset, inPlane), col);
+                    source = col;
+                    sourceOffset = 0;
+                }
+
+                if (b is not null)
+                {
+                    for (int o = 0; o < oc; o++)
+                    {
+                        y.AsSpan(s * outPlane + o * cols, cols).Fill(b[o]);
+                    }
+                }
+
+                Gemm.Sgemm(false, false, oc, cols, rows, w, 0, rows, source, sourceOffset, cols, y, s * outPlane, cols, accumulate: b is not null, parallel: innerParallel);
+            }
+
+            if (col is not null)
+            {
+                BufferPool.Return(col);
+            }
+        });
+    }
+
+    private static void ConvBackward(ConvGeometry geo, float[] x, float[] w, float[] gy, float[]? gx, float[]? gw, int n, int oc)
+    {
+        int rows = geo.ColumnRows, cols = geo.ColumnCols;
+        int inPlane = geo.Channels * geo.Height * geo.Width;
+        int outPlane = oc * cols;
+        int chunks = Parallelism.ChunksFor(n, 4.0 * oc * rows * cols);
+        bool innerParallel = chunks == 1;
+        var partialW = gw is null ? null : new float[chunks][];
+        Parallelism.ForChunks(n, chunks, (chunk, start, end) =>
+        {
+            float[]? col = geo.IsPointwise ? null : BufferPool.Rent(rows * cols, clear: false);
+            float[]? accW = null;
+            if (partialW is not null)
+            {
+                accW = chunk == 0 ? gw! : BufferPool.Rent(oc * rows, clear: true);
+                partialW[chunk] = accW;
+            }
+
+            for (int s = start; s < end; s++)
+            {
+                if (accW is not null)
+                {
+                    float[] source = x;
+                    int sourceOffset = s * inPlane;
+                    if (col is not null)
+                    {
+                        Im2Col.Unfold(geo, x.AsSpan(sourceOffset, inPlane), col);
+                        source = col;
+                        sourceOffset = 0;
+                    }
+
+                    // dW[oc, rows] += dY[oc, cols] * col[rows, cols]^T
+                    Gemm.Sgemm(false, true, oc, rows, cols, gy, s * outPlane, cols, source, sourceOffset, cols, accW, 0, rows, accumulate: true, parallel: innerParallel);
+                }
+
+                if (gx is not null)
+                {
+                    if (col is null)
+                    {
+                        // Pointwise: dX[C, HW] = W^T[C, OC] * dY[OC, HW]
+                        Gemm.Sgemm(true, false, rows, cols, oc, w, 0, rows, gy, s * outPlane, cols, gx, s * inPlane, cols, accumulate: true, parallel: innerParallel);
+                    }
+                    else
+                    {
+                        Gemm.Sgemm(true, false, rows, cols, oc, w, 0, rows, gy, s * outPlane, cols, col, 0, cols, accumulate: false, parallel: innerParallel);
+                        Im2Col.Fold(geo, col, gx.AsSpan(s * inPlane, inPlane));
+                    }
+                }
+            }
+
+            if (col is not null)
+            {
+                BufferPool.Return(col);
+            }
+        });
+
+        if (partialW is not null)
+        {
+            for (int c = 1; c < chunks; c++)
+            {
+                TensorPrimitives.Add(gw, partialW[c].AsSpan(0, gw!.Length), gw);
+                BufferPool.Return(partialW[c]);
+            }
+        }
+    }
+}

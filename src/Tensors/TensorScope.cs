@@ -64,6 +64,20 @@ public sealed class TensorScope : IDisposable
 
     internal static void Track(Tensor tensor) => _current?._tensors.Add(tensor);
 
+    /// <summary>Removes <paramref name="tensor"/> from every scope of this thread, making it long-lived (parameters, buffers).</summary>
+    internal static void Forget(Tensor tensor)
+    {
+        for (var scope = _current; scope is not null; scope = scope._outer)
+        {
+            int index = scope._tensors.LastIndexOf(tensor);
+            if (index >= 0)
+            {
+                scope._tensors.RemoveAt(index);
+                return;
+            }
+        }
+    }
+
     /// <summary>Runs <paramref name="create"/> with no scope collecting, for long-lived tensors (parameters, optimiser state).</summary>
     internal static T Untracked<T>(Func<T> create)
     {

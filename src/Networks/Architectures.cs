@@ -1,0 +1,69 @@
+using ClassyNet.MLNet.Tensors;
+using ClassyNet.MLNet.Tensors.Nn;
+
+namespace ClassyNet.MLNet.Networks;
+
+/// <summary>Builders for the multi-exit networks used in the paper and in the benchmarks.</summary>
+public static class Architectures
+{
+    /// <summary>
+    /// CIFAR-style ResNet of depth 6n+2 (stem conv3x3 to 16 channels, three stages of n basic blocks with 16, 32 and 64
+    /// channels, stride 2 at the start of stages 2 and 3) with an exit after each listed layer. Layers are counted as
+    /// conv layers: the stem is layer 1 and block b (0-based) ends at layer 2b + 3; <c>depth</c> itself names the final
+    /// exit. R20-3E is <c>ResNet(20, [7, 13, 20])</c>.
+    /// </summary>
+    public static MultiExitNetwork ResNet(int depth, IReadOnlyList<int> exitsAfterLayer, int inChannels = 1, int classes = 10, Generator? generator = null)
+    {
+        if (depth < 8 || (depth - 2) % 6 != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(depth), depth, "ResNet depth must be 6n + 2 with n >= 1 (8, 14, 20, 32, 44, 56, 110, ...).");
+        }
+
+        ArgumentNullException.ThrowIfNull(exitsAfterLayer);
+        int perStage = (depth - 2) / 6;
+        int blocks = 3 * perStage;
+        var ends = new List<int>();
+        for (int i = 0; i < exitsAfterLayer.Count; i++)
+        {
+            int layer = exitsAfterLayer[i];
+            if (layer < 3 || layer > depth || (i > 0 && layer <= exitsAfterLayer[i - 1]))
+            {
+                throw new ArgumentOutOfRangeException(nameof(exitsAfterLayer), layer, $"exitsAfterLayer[{i}] = {layer}: exits must be strictly increasing layer indices in [3, {depth}].");
+            }
+
+            // Number of whole blocks finished by this layer.
+            ends.Add(layer == depth ? blocks : Math.Max(1, (layer - 1) / 2));
+        }
+
+        if (ends.Count == 0 || ends[^1] != blocks)
+        {
+            throw new ArgumentException($"exitsAfterLayer must end with the final layer {depth}; got [{string.Join(", ", exitsAfterLayer)}].", nameof(exitsAfterLayer));
+        }
+
+        var stem = new Sequential(new Conv2d(inChannels, 16, 3, 1, 1, bias: false, generator), new BatchNorm2d(16), new ReLU());
+        var stages = new List<Sequential>();
+        var exits = new List<ExitBranch>();
+        int channels = 16, block = 0;
+        foreach (int end in ends)
+        {
+            if (end <= block)
+            {
+                throw new ArgumentException($"exitsAfterLayer [{string.Join(", ", exitsAfterLayer)}] puts two exits after the same block.", nameof(exitsAfterLayer));
+            }
+
+            var stage = new Sequential();
+            for (; block < end; block++)
+            {
+                int width = 16 << (block / perStage);
+                int stride = block > 0 && block % perStage == 0 ? 2 : 1;
+                stage.Append(new BasicBlock(channels, width, stride, generator));
+                channels = width;
+            }
+
+            stages.Add(stage);
+            exits.Add(new ExitBranch(channels, classes, generator));
+        }
+
+        return new MultiExitNetwork(stem, stages, exits);
+    }
+}

@@ -10,9 +10,10 @@ public static class Architectures
     /// CIFAR-style ResNet of depth 6n+2 (stem conv3x3 to 16 channels, three stages of n basic blocks with 16, 32 and 64
     /// channels, stride 2 at the start of stages 2 and 3) with an exit after each listed layer. Layers are counted as
     /// conv layers: the stem is layer 1 and block b (0-based) ends at layer 2b + 3; <c>depth</c> itself names the final
-    /// exit. R20-3E is <c>ResNet(20, [7, 13, 20])</c>.
+    /// exit. R20-3E is <c>ResNet(20, [7, 13, 20])</c>. <paramref name="exitOutputs"/> gives each exit's logit count
+    /// (|S_m| + 1 with a bag, see <c>ExitClassSets.OutputCounts()</c>); by default every exit has <paramref name="classes"/>.
     /// </summary>
-    public static MultiExitNetwork ResNet(int depth, IReadOnlyList<int> exitsAfterLayer, int inChannels = 1, int classes = 10, Generator? generator = null)
+    public static MultiExitNetwork ResNet(int depth, IReadOnlyList<int> exitsAfterLayer, int inChannels = 1, int classes = 10, IReadOnlyList<int>? exitOutputs = null, Generator? generator = null)
     {
         if (depth < 8 || (depth - 2) % 6 != 0)
         {
@@ -40,6 +41,7 @@ public static class Architectures
             throw new ArgumentException($"exitsAfterLayer must end with the final layer {depth}; got [{string.Join(", ", exitsAfterLayer)}].", nameof(exitsAfterLayer));
         }
 
+        var outputs = ExitOutputs(exitOutputs, ends.Count, classes);
         var stem = new Sequential(new Conv2d(inChannels, 16, 3, 1, 1, bias: false, generator), new BatchNorm2d(16), new ReLU());
         var stages = new List<Sequential>();
         var exits = new List<ExitBranch>();
@@ -61,9 +63,61 @@ public static class Architectures
             }
 
             stages.Add(stage);
-            exits.Add(new ExitBranch(channels, classes, generator));
+            exits.Add(new ExitBranch(channels, outputs[exits.Count], generator));
         }
 
         return new MultiExitNetwork(stem, stages, exits);
+    }
+
+    /// <summary>
+    /// Multi-layer perceptron for tabular or 2-D data (the paper's synthetic example): stage s is
+    /// <paramref name="layersPerStage"/> Linear+ReLU layers of width <paramref name="stageWidths"/>[s], and exit s is a
+    /// Linear head on that stage's output.
+    /// </summary>
+    public static MultiExitNetwork Mlp(int inputFeatures, IReadOnlyList<int> stageWidths, int classes, IReadOnlyList<int>? exitOutputs = null, int layersPerStage = 1, Generator? generator = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(inputFeatures, 1);
+        ArgumentNullException.ThrowIfNull(stageWidths);
+        ArgumentOutOfRangeException.ThrowIfLessThan(layersPerStage, 1);
+        if (stageWidths.Count == 0 || stageWidths.Any(w => w < 1))
+        {
+            throw new ArgumentException($"stageWidths must list at least one width, each >= 1; got [{string.Join(", ", stageWidths)}].", nameof(stageWidths));
+        }
+
+        var outputs = ExitOutputs(exitOutputs, stageWidths.Count, classes);
+        var stages = new List<Sequential>();
+        var exits = new List<ExitBranch>();
+        int width = inputFeatures;
+        for (int s = 0; s < stageWidths.Count; s++)
+        {
+            var stage = new Sequential();
+            for (int l = 0; l < layersPerStage; l++)
+            {
+                stage.Append(new Linear(width, stageWidths[s], bias: true, generator));
+                stage.Append(new ReLU());
+                width = stageWidths[s];
+            }
+
+            stages.Add(stage);
+            exits.Add(new ExitBranch(width, outputs[s], generator));
+        }
+
+        return new MultiExitNetwork(new Sequential(), stages, exits);
+    }
+
+    private static int[] ExitOutputs(IReadOnlyList<int>? exitOutputs, int exitCount, int classes)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(classes, 2);
+        if (exitOutputs is null)
+        {
+            return Enumerable.Repeat(classes, exitCount).ToArray();
+        }
+
+        if (exitOutputs.Count != exitCount || exitOutputs.Any(o => o < 2))
+        {
+            throw new ArgumentException($"exitOutputs must give {exitCount} logit counts (one per exit), each >= 2; got [{string.Join(", ", exitOutputs)}].", nameof(exitOutputs));
+        }
+
+        return exitOutputs.ToArray();
     }
 }

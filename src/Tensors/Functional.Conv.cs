@@ -41,6 +41,7 @@ public static partial class Functional
         int n = input.Size(0);
         var output = Tensor.Empty(n, oc, geo.OutHeight, geo.OutWidth);
         ConvForward(geo, input.Array, weight.Array, bias?.Array, output.Array, n, oc);
+        MacCounter.Add((long)n * oc * geo.ColumnRows * geo.ColumnCols);
 
         var inputs = bias is null ? new[] { input, weight } : new[] { input, weight, bias };
         if (Autograd.NeedsGrad(inputs))

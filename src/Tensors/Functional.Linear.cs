@@ -18,6 +18,7 @@ public static partial class Functional
             int m = a.Size(0), k = a.Size(1), n = b.Size(1);
             var output = Tensor.Empty(m, n);
             Gemm.Sgemm(false, false, m, n, k, a.Array, 0, k, b.Array, 0, n, output.Array, 0, n, accumulate: false, parallel: true);
+            MacCounter.Add((long)m * n * k);
             if (Autograd.NeedsGrad(a, b))
             {
                 Autograd.Record(output, "MmBackward", [a, b], g =>
@@ -85,6 +86,7 @@ public static partial class Functional
             }
         }
 
+        MacCounter.Add((long)n * outF * inF);
         Gemm.Sgemm(false, true, n, outF, inF, input.Array, 0, inF, weight.Array, 0, inF, output.Array, 0, outF, accumulate: bias is not null, parallel: true);
         var inputs = bias is null ? new[] { input, weight } : new[] { input, weight, bias };
         if (Autograd.NeedsGrad(inputs))

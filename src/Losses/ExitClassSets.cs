@@ -1,0 +1,251 @@
+namespace ClassyNet.MLNet.Losses;
+
+/// <summary>
+/// The classes each exit may answer for (S_1..S_M) and the Bag-of-Classes relabelling of eq. 1/4. A non-final exit
+/// whose set is not all classes has |S_m| + 1 outputs: one per class of S_m in the order given, then the bag b_m
+/// (always the last output). The final exit answers for all K classes and has no bag. Labels are class indices in
+/// [0, K).
+/// </summary>
+public sealed class ExitClassSets
+{
+    private readonly int[][] _sets;
+    private readonly int[][] _exitLabelOf; // [exit][original class] -> exit output index (bag index when not in S_m)
+
+    private ExitClassSets(int classCount, int[][] sets, ExitClassScheme scheme)
+    {
+        ClassCount = classCount;
+        _sets = sets;
+        Scheme = scheme;
+        _exitLabelOf = new int[sets.Length][];
+        for (int m = 0; m < sets.Length; m++)
+        {
+            var map = new int[classCount];
+            Array.Fill(map, HasBag(m) ? sets[m].Length : -1);
+            for (int i = 0; i < sets[m].Length; i++)
+            {
+                map[sets[m][i]] = i;
+            }
+
+            _exitLabelOf[m] = map;
+        }
+    }
+
+    /// <summary>Number of original classes K.</summary>
+    public int ClassCount { get; }
+
+    /// <summary>Number of exits M (early exits plus the final one).</summary>
+    public int ExitCount => _sets.Length;
+
+    /// <summary>How the sets were built.</summary>
+    public ExitClassScheme Scheme { get; }
+
+    /// <summary>True when some early exit has a bag (BoC on).</summary>
+    public bool UsesBagOfClasses => Enumerable.Range(0, ExitCount).Any(HasBag);
+
+    /// <summary>
+    /// BranchyNet: every one of <paramref name="exitCount"/> exits answers for all <paramref name="classCount"/> classes.
+    /// </summary>
+    public static ExitClassSets AllClasses(int exitCount, int classCount)
+    {
+        CheckCounts(exitCount, classCount);
+        var all = Enumerable.Range(0, classCount).ToArray();
+        return new ExitClassSets(classCount, Enumerable.Repeat(all, exitCount).Select(a => (int[])a.Clone()).ToArray(), ExitClassScheme.AllClasses);
+    }
+
+    /// <summary>
+    /// MC scheme: <paramref name="earlyExitSets"/>[m] is S_(m+1) for the early exits (pairwise disjoint); the final exit,
+    /// added after them, answers for all classes.
+    /// </summary>
+    public static ExitClassSets MutuallyExclusive(IReadOnlyList<IReadOnlyList<int>> earlyExitSets, int classCount)
+    {
+        var sets = CheckEarlySets(earlyExitSets, classCount, nameof(earlyExitSets));
+        for (int i = 0; i < sets.Count; i++)
+        {
+            for (int j = i + 1; j < sets.Count; j++)
+            {
+                var common = sets[i].Intersect(sets[j]).ToArray();
+                if (common.Length > 0)
+                {
+                    throw new ArgumentException(
+                        $"MC scheme needs pairwise disjoint sets, but exit {i + 1} {{{string.Join(", ", sets[i])}}} and exit {j + 1} {{{string.Join(", ", sets[j])}}} share class(es) {string.Join(", ", common)}.",
+                        nameof(earlyExitSets));
+                }
+            }
+        }
+
+        return WithFinal(sets, classCount, ExitClassScheme.MutuallyExclusive);
+    }
+
+    /// <summary>
+    /// IC scheme from the classes each early exit adds: exit m answers for the union of
+    /// <paramref name="addedAtEachExit"/>[0..m]. <c>Incremental([[9], [8]], 10)</c> gives S_1 = {9}, S_2 = {9, 8}, S_3 = all.
+    /// </summary>
+    public static ExitClassSets Incremental(IReadOnlyList<IReadOnlyList<int>> addedAtEachExit, int classCount)
+    {
+        var added = CheckEarlySets(addedAtEachExit, classCount, nameof(addedAtEachExit));
+        var sets = new List<int[]>();
+        var union = new List<int>();
+        for (int m = 0; m < added.Count; m++)
+        {
+            foreach (int c in added[m])
+            {
+                if (union.Contains(c))
+                {
+                    throw new ArgumentException($"IC scheme: class {c} is added at exit {m + 1} but an earlier exit already answers for it.", nameof(addedAtEachExit));
+                }
+
+                union.Add(c);
+            }
+
+            sets.Add(union.ToArray());
+        }
+
+        return WithFinal(sets, classCount, ExitClassScheme.Incremental);
+    }
+
+    /// <summary>
+    /// IC scheme from the full sets S_1 ⊂ S_2 ⊂ ... of the early exits; checks that each set contains the previous one.
+    /// </summary>
+    public static ExitClassSets IncrementalFromSets(IReadOnlyList<IReadOnlyList<int>> earlyExitSets, int classCount)
+    {
+        var sets = CheckEarlySets(earlyExitSets, classCount, nameof(earlyExitSets));
+        for (int m = 1; m < sets.Count; m++)
+        {
+            var lost = sets[m - 1].Except(sets[m]).ToArray();
+            if (lost.Length > 0)
+            {
+                throw new ArgumentException(
+                    $"IC scheme needs S_{m} ⊆ S_{m + 1}, but exit {m + 1} {{{string.Join(", ", sets[m])}}} drops class(es) {string.Join(", ", lost)} of exit {m}.",
+                    nameof(earlyExitSets));
+            }
+        }
+
+        return WithFinal(sets, classCount, ExitClassScheme.Incremental);
+    }
+
+    /// <summary>The classes exit <paramref name="exit"/> answers for, in output order.</summary>
+    public IReadOnlyList<int> ClassesAt(int exit) => _sets[CheckExit(exit)];
+
+    /// <summary>True when exit <paramref name="exit"/> has a bag output (a non-final exit that does not cover all classes).</summary>
+    public bool HasBag(int exit) => CheckExit(exit) < ExitCount - 1 && _sets[exit].Length < ClassCount;
+
+    /// <summary>Number of logits of exit <paramref name="exit"/>: |S_m| + 1 with a bag, K otherwise.</summary>
+    public int OutputCount(int exit) => HasBag(exit) ? _sets[exit].Length + 1 : ClassCount;
+
+    /// <summary>Index of the bag output of exit <paramref name="exit"/>, or -1 when it has none.</summary>
+    public int BagIndex(int exit) => HasBag(exit) ? _sets[exit].Length : -1;
+
+    /// <summary>Logit counts of all exits.</summary>
+    public int[] OutputCounts() => Enumerable.Range(0, ExitCount).Select(OutputCount).ToArray();
+
+    /// <summary>Eq. 1/4: the exit label of original class <paramref name="label"/> at exit <paramref name="exit"/> (its index in S_m, or the bag index).</summary>
+    public int ToExitLabel(int exit, int label)
+    {
+        CheckLabel(label, nameof(label));
+        return _exitLabelOf[CheckExit(exit)][label];
+    }
+
+    /// <summary>Relabels a batch of original labels for exit <paramref name="exit"/>.</summary>
+    public int[] ToExitLabels(int exit, ReadOnlySpan<int> labels)
+    {
+        var map = _exitLabelOf[CheckExit(exit)];
+        var result = new int[labels.Length];
+        for (int i = 0; i < labels.Length; i++)
+        {
+            CheckLabel(labels[i], $"labels[{i}]");
+            result[i] = map[labels[i]];
+        }
+
+        return result;
+    }
+
+    /// <summary>The original class of output <paramref name="output"/> of exit <paramref name="exit"/>, or -1 for the bag.</summary>
+    public int ToOriginalClass(int exit, int output)
+    {
+        var set = _sets[CheckExit(exit)];
+        if (output < 0 || output >= OutputCount(exit))
+        {
+            throw new ArgumentOutOfRangeException(nameof(output), output, $"Exit {exit} has {OutputCount(exit)} outputs.");
+        }
+
+        return output < set.Length ? set[output] : -1;
+    }
+
+    /// <summary>True when exit <paramref name="exit"/> may answer for original class <paramref name="label"/>.</summary>
+    public bool Contains(int exit, int label) => Array.IndexOf(_sets[CheckExit(exit)], label) >= 0;
+
+    /// <summary>Readable form, e.g. <c>IC: E1 {9} | E2 {9, 8} | E3 all</c>.</summary>
+    public override string ToString() =>
+        $"{Scheme}: " + string.Join(" | ", Enumerable.Range(0, ExitCount).Select(m =>
+            $"E{m + 1} " + (_sets[m].Length == ClassCount && !HasBag(m) ? "all" : "{" + string.Join(", ", _sets[m]) + "}")));
+
+    private static ExitClassSets WithFinal(List<int[]> early, int classCount, ExitClassScheme scheme)
+    {
+        early.Add(Enumerable.Range(0, classCount).ToArray());
+        return new ExitClassSets(classCount, early.ToArray(), scheme);
+    }
+
+    private static List<int[]> CheckEarlySets(IReadOnlyList<IReadOnlyList<int>> sets, int classCount, string argument)
+    {
+        ArgumentNullException.ThrowIfNull(sets, argument);
+        CheckCounts(sets.Count + 1, classCount);
+        var result = new List<int[]>();
+        for (int m = 0; m < sets.Count; m++)
+        {
+            var set = sets[m] ?? throw new ArgumentNullException(argument, $"{argument}[{m}] is null.");
+            if (set.Count == 0)
+            {
+                throw new ArgumentException($"{argument}[{m}] (exit {m + 1}) is empty; every early exit needs at least one class.", argument);
+            }
+
+            var seen = new HashSet<int>();
+            foreach (int c in set)
+            {
+                if (c < 0 || c >= classCount)
+                {
+                    throw new ArgumentOutOfRangeException(argument, c, $"{argument}[{m}] (exit {m + 1}) names class {c}, outside [0, {classCount}).");
+                }
+
+                if (!seen.Add(c))
+                {
+                    throw new ArgumentException($"{argument}[{m}] (exit {m + 1}) lists class {c} twice.", argument);
+                }
+            }
+
+            result.Add(set.ToArray());
+        }
+
+        return result;
+    }
+
+    private static void CheckCounts(int exitCount, int classCount)
+    {
+        if (exitCount < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(exitCount), exitCount, "A network needs at least one exit.");
+        }
+
+        if (classCount < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(classCount), classCount, "classCount must be at least 2.");
+        }
+    }
+
+    private int CheckExit(int exit)
+    {
+        if ((uint)exit >= (uint)ExitCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(exit), exit, $"Exit index must be in [0, {ExitCount}).");
+        }
+
+        return exit;
+    }
+
+    private void CheckLabel(int label, string argument)
+    {
+        if ((uint)label >= (uint)ClassCount)
+        {
+            throw new ArgumentOutOfRangeException(argument, label, $"Label {label} is outside [0, {ClassCount}).");
+        }
+    }
+}

@@ -1,29 +1,38 @@
 namespace ClassyNet.MLNet.Losses;
 
 /// <summary>
-/// The classes each exit may answer for (S_1..S_M) and the Bag-of-Classes relabelling of eq. 1/4. A non-final exit
-/// whose set is not all classes has |S_m| + 1 outputs: one per class of S_m in the order given, then the bag b_m
-/// (always the last output). The final exit answers for all K classes and has no bag. Labels are class indices in
-/// [0, K).
+/// The priority classes of each exit (S_1..S_M) and the Bag-of-Classes relabelling of eq. 1/4. With BoC on, a
+/// non-final exit whose set is not all classes has |S_m| + 1 outputs: one per class of S_m in the order given, then the
+/// bag b_m (always the last output). With BoC off every exit has K outputs in class order and S_m only says which
+/// classes the exit favours (used by cost matrices). The final exit answers for all K classes and has no bag. Labels
+/// are class indices in [0, K).
 /// </summary>
 public sealed class ExitClassSets
 {
     private readonly int[][] _sets;
-    private readonly int[][] _exitLabelOf; // [exit][original class] -> exit output index (bag index when not in S_m)
+    private readonly int[][] _outputs;     // [exit][output] -> original class (-1 for the bag)
+    private readonly int[][] _exitLabelOf; // [exit][original class] -> exit output index
 
-    private ExitClassSets(int classCount, int[][] sets, ExitClassScheme scheme)
+    private ExitClassSets(int classCount, int[][] sets, ExitClassScheme scheme, bool bagOfClasses)
     {
         ClassCount = classCount;
         _sets = sets;
         Scheme = scheme;
+        BagOfClasses = bagOfClasses;
+        _outputs = new int[sets.Length][];
         _exitLabelOf = new int[sets.Length][];
         for (int m = 0; m < sets.Length; m++)
         {
+            bool bag = bagOfClasses && m < sets.Length - 1 && sets[m].Length < classCount;
+            _outputs[m] = bag ? [.. sets[m], -1] : Enumerable.Range(0, classCount).ToArray();
             var map = new int[classCount];
-            Array.Fill(map, HasBag(m) ? sets[m].Length : -1);
-            for (int i = 0; i < sets[m].Length; i++)
+            Array.Fill(map, bag ? sets[m].Length : -1);
+            for (int i = 0; i < _outputs[m].Length; i++)
             {
-                map[sets[m][i]] = i;
+                if (_outputs[m][i] >= 0)
+                {
+                    map[_outputs[m][i]] = i;
+                }
             }
 
             _exitLabelOf[m] = map;
@@ -39,7 +48,10 @@ public sealed class ExitClassSets
     /// <summary>How the sets were built.</summary>
     public ExitClassScheme Scheme { get; }
 
-    /// <summary>True when some early exit has a bag (BoC on).</summary>
+    /// <summary>Whether non-target classes are relabelled into a bag at the early exits (BoC on).</summary>
+    public bool BagOfClasses { get; }
+
+    /// <summary>True when some early exit actually has a bag output.</summary>
     public bool UsesBagOfClasses => Enumerable.Range(0, ExitCount).Any(HasBag);
 
     /// <summary>
@@ -49,14 +61,15 @@ public sealed class ExitClassSets
     {
         CheckCounts(exitCount, classCount);
         var all = Enumerable.Range(0, classCount).ToArray();
-        return new ExitClassSets(classCount, Enumerable.Repeat(all, exitCount).Select(a => (int[])a.Clone()).ToArray(), ExitClassScheme.AllClasses);
+        return new ExitClassSets(classCount, Enumerable.Repeat(all, exitCount).Select(a => (int[])a.Clone()).ToArray(), ExitClassScheme.AllClasses, bagOfClasses: false);
     }
 
     /// <summary>
     /// MC scheme: <paramref name="earlyExitSets"/>[m] is S_(m+1) for the early exits (pairwise disjoint); the final exit,
-    /// added after them, answers for all classes.
+    /// added after them, answers for all classes. With <paramref name="bagOfClasses"/> false the exits keep K outputs and
+    /// the sets only mark priority classes (cost-sensitive training without BoC).
     /// </summary>
-    public static ExitClassSets MutuallyExclusive(IReadOnlyList<IReadOnlyList<int>> earlyExitSets, int classCount)
+    public static ExitClassSets MutuallyExclusive(IReadOnlyList<IReadOnlyList<int>> earlyExitSets, int classCount, bool bagOfClasses = true)
     {
         var sets = CheckEarlySets(earlyExitSets, classCount, nameof(earlyExitSets));
         for (int i = 0; i < sets.Count; i++)
@@ -73,14 +86,14 @@ public sealed class ExitClassSets
             }
         }
 
-        return WithFinal(sets, classCount, ExitClassScheme.MutuallyExclusive);
+        return WithFinal(sets, classCount, ExitClassScheme.MutuallyExclusive, bagOfClasses);
     }
 
     /// <summary>
     /// IC scheme from the classes each early exit adds: exit m answers for the union of
     /// <paramref name="addedAtEachExit"/>[0..m]. <c>Incremental([[9], [8]], 10)</c> gives S_1 = {9}, S_2 = {9, 8}, S_3 = all.
     /// </summary>
-    public static ExitClassSets Incremental(IReadOnlyList<IReadOnlyList<int>> addedAtEachExit, int classCount)
+    public static ExitClassSets Incremental(IReadOnlyList<IReadOnlyList<int>> addedAtEachExit, int classCount, bool bagOfClasses = true)
     {
         var added = CheckEarlySets(addedAtEachExit, classCount, nameof(addedAtEachExit));
         var sets = new List<int[]>();
@@ -100,13 +113,13 @@ public sealed class ExitClassSets
             sets.Add(union.ToArray());
         }
 
-        return WithFinal(sets, classCount, ExitClassScheme.Incremental);
+        return WithFinal(sets, classCount, ExitClassScheme.Incremental, bagOfClasses);
     }
 
     /// <summary>
     /// IC scheme from the full sets S_1 ⊂ S_2 ⊂ ... of the early exits; checks that each set contains the previous one.
     /// </summary>
-    public static ExitClassSets IncrementalFromSets(IReadOnlyList<IReadOnlyList<int>> earlyExitSets, int classCount)
+    public static ExitClassSets IncrementalFromSets(IReadOnlyList<IReadOnlyList<int>> earlyExitSets, int classCount, bool bagOfClasses = true)
     {
         var sets = CheckEarlySets(earlyExitSets, classCount, nameof(earlyExitSets));
         for (int m = 1; m < sets.Count; m++)
@@ -120,20 +133,20 @@ public sealed class ExitClassSets
             }
         }
 
-        return WithFinal(sets, classCount, ExitClassScheme.Incremental);
+        return WithFinal(sets, classCount, ExitClassScheme.Incremental, bagOfClasses);
     }
 
-    /// <summary>The classes exit <paramref name="exit"/> answers for, in output order.</summary>
+    /// <summary>The priority classes of exit <paramref name="exit"/> answers for, in output order.</summary>
     public IReadOnlyList<int> ClassesAt(int exit) => _sets[CheckExit(exit)];
 
-    /// <summary>True when exit <paramref name="exit"/> has a bag output (a non-final exit that does not cover all classes).</summary>
-    public bool HasBag(int exit) => CheckExit(exit) < ExitCount - 1 && _sets[exit].Length < ClassCount;
+    /// <summary>True when exit <paramref name="exit"/> has a bag output (BoC on, a non-final exit that does not cover all classes).</summary>
+    public bool HasBag(int exit) => _outputs[CheckExit(exit)][^1] < 0;
 
     /// <summary>Number of logits of exit <paramref name="exit"/>: |S_m| + 1 with a bag, K otherwise.</summary>
-    public int OutputCount(int exit) => HasBag(exit) ? _sets[exit].Length + 1 : ClassCount;
+    public int OutputCount(int exit) => _outputs[CheckExit(exit)].Length;
 
     /// <summary>Index of the bag output of exit <paramref name="exit"/>, or -1 when it has none.</summary>
-    public int BagIndex(int exit) => HasBag(exit) ? _sets[exit].Length : -1;
+    public int BagIndex(int exit) => HasBag(exit) ? _outputs[exit].Length - 1 : -1;
 
     /// <summary>Logit counts of all exits.</summary>
     public int[] OutputCounts() => Enumerable.Range(0, ExitCount).Select(OutputCount).ToArray();
@@ -162,27 +175,27 @@ public sealed class ExitClassSets
     /// <summary>The original class of output <paramref name="output"/> of exit <paramref name="exit"/>, or -1 for the bag.</summary>
     public int ToOriginalClass(int exit, int output)
     {
-        var set = _sets[CheckExit(exit)];
-        if (output < 0 || output >= OutputCount(exit))
+        var outputs = _outputs[CheckExit(exit)];
+        if (output < 0 || output >= outputs.Length)
         {
-            throw new ArgumentOutOfRangeException(nameof(output), output, $"Exit {exit} has {OutputCount(exit)} outputs.");
+            throw new ArgumentOutOfRangeException(nameof(output), output, $"Exit {exit} has {outputs.Length} outputs.");
         }
 
-        return output < set.Length ? set[output] : -1;
+        return outputs[output];
     }
 
-    /// <summary>True when exit <paramref name="exit"/> may answer for original class <paramref name="label"/>.</summary>
+    /// <summary>True when original class <paramref name="label"/> is a priority class of exit <paramref name="exit"/>.</summary>
     public bool Contains(int exit, int label) => Array.IndexOf(_sets[CheckExit(exit)], label) >= 0;
 
     /// <summary>Readable form, e.g. <c>IC: E1 {9} | E2 {9, 8} | E3 all</c>.</summary>
     public override string ToString() =>
         $"{Scheme}: " + string.Join(" | ", Enumerable.Range(0, ExitCount).Select(m =>
-            $"E{m + 1} " + (_sets[m].Length == ClassCount && !HasBag(m) ? "all" : "{" + string.Join(", ", _sets[m]) + "}")));
+            $"E{m + 1} " + (_sets[m].Length == ClassCount ? "all" : "{" + string.Join(", ", _sets[m]) + "}"))) + (BagOfClasses ? string.Empty : " (no bag)");
 
-    private static ExitClassSets WithFinal(List<int[]> early, int classCount, ExitClassScheme scheme)
+    private static ExitClassSets WithFinal(List<int[]> early, int classCount, ExitClassScheme scheme, bool bagOfClasses)
     {
         early.Add(Enumerable.Range(0, classCount).ToArray());
-        return new ExitClassSets(classCount, early.ToArray(), scheme);
+        return new ExitClassSets(classCount, early.ToArray(), scheme, bagOfClasses);
     }
 
     private static List<int[]> CheckEarlySets(IReadOnlyList<IReadOnlyList<int>> sets, int classCount, string argument)

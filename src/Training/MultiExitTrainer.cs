@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using ClassyNet.MLNet.Data;
 using ClassyNet.MLNet.Losses;
 using ClassyNet.MLNet.Networks;
 using ClassyNet.MLNet.Tensors;

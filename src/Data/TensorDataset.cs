@@ -1,4 +1,4 @@
-namespace ClassyNet.MLNet.Training;
+namespace ClassyNet.MLNet.Data;
 
 /// <summary>
 /// Labelled samples held in memory as one float array (PyTorch's <c>TensorDataset</c>): sample i occupies

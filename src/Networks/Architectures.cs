@@ -105,6 +105,39 @@ public static class Architectures
         return new MultiExitNetwork(new Sequential(), stages, exits);
     }
 
+    /// <summary>
+    /// AlexNet-style network for small images (28x28 or 32x32, the paper's AlexNet 3_Exit): conv1 5x5/64 - ReLU -
+    /// maxpool 3/2 [exit 1], conv2 5x5/192 - ReLU - maxpool 3/2 [exit 2], conv3 3x3/384 - conv4 3x3/256 -
+    /// conv5 3x3/256 (ReLU after each) - maxpool 3/2, then the final exit: flatten, two hidden layers of 256 with
+    /// dropout 0.5, and the classifier. Early exits use <paramref name="exitBranch"/> (default: a conv block of
+    /// 64 channels, then global average pooling and a linear layer).
+    /// </summary>
+    public static MultiExitNetwork AlexNet(int inChannels = 3, int imageSize = 32, int classes = 10, IReadOnlyList<int>? exitOutputs = null, ExitBranchOptions? exitBranch = null, Generator? generator = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(inChannels, 1);
+        if (imageSize < 24 || imageSize > 64)
+        {
+            throw new ArgumentOutOfRangeException(nameof(imageSize), imageSize, "AlexNet here is sized for small images: imageSize must be in [24, 64] (28 for Fashion-MNIST, 32 for CIFAR-10/SVHN).");
+        }
+
+        var outputs = ExitOutputs(exitOutputs, 3, classes);
+        var branch = exitBranch ?? new ExitBranchOptions { ConvChannels = 64 };
+        static int Pool(int size) => ((size - 3) / 2) + 1;
+        int s1 = Pool(imageSize), s2 = Pool(s1), s3 = Pool(s2);
+        var stage1 = new Sequential(new Conv2d(inChannels, 64, 5, 1, 2, bias: true, generator), new ReLU(), new MaxPool2d(3, 2));
+        var stage2 = new Sequential(new Conv2d(64, 192, 5, 1, 2, bias: true, generator), new ReLU(), new MaxPool2d(3, 2));
+        var stage3 = new Sequential(
+            new Conv2d(192, 384, 3, 1, 1, bias: true, generator), new ReLU(),
+            new Conv2d(384, 256, 3, 1, 1, bias: true, generator), new ReLU(),
+            new Conv2d(256, 256, 3, 1, 1, bias: true, generator), new ReLU(),
+            new MaxPool2d(3, 2));
+        var final = new ExitBranchOptions { Flatten = true, HiddenFeatures = [256, 256], Dropout = 0.5f };
+        return new MultiExitNetwork(
+            new Sequential(),
+            [stage1, stage2, stage3],
+            [new ExitBranch(64, outputs[0], branch, generator), new ExitBranch(192, outputs[1], branch, generator), new ExitBranch(256 * s3 * s3, outputs[2], final, generator)]);
+    }
+
     private static int[] ExitOutputs(IReadOnlyList<int>? exitOutputs, int exitCount, int classes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(classes, 2);

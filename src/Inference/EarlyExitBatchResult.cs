@@ -24,7 +24,7 @@ public sealed class EarlyExitBatchResult
     /// <summary>Multiply-accumulates actually executed for the batch, counted by <c>MacCounter</c> while it ran.</summary>
     public long ExecutedMacs { get; }
 
-    /// <summary>Sum of the samples' prefix MACs (<see cref="EarlyExitPrediction.Macs"/>); equals <see cref="ExecutedMacs"/>.</summary>
+    /// <summary>Sum of the samples' early-exit MACs (<see cref="EarlyExitPrediction.Macs"/>); equals <see cref="ExecutedMacs"/>.</summary>
     public long AccountedMacs => _predictions.Sum(p => p.Macs);
 
     /// <summary>Mean multiply-accumulates per sample (0 for an empty batch).</summary>

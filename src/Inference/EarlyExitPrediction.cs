@@ -30,7 +30,10 @@ public sealed class EarlyExitPrediction
     /// </summary>
     public IReadOnlyList<float> Probabilities { get; }
 
-    /// <summary>Multiply-accumulates of the prefix this sample ran (stages and head up to its exit), from the accounting.</summary>
+    /// <summary>
+    /// Multiply-accumulates this sample ran: stages 0..m and heads 0..m for exit m
+    /// (<c>NetworkAccountingExit.EarlyExitMacs</c>).
+    /// </summary>
     public long Macs { get; }
 
     /// <inheritdoc />

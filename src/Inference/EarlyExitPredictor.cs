@@ -28,7 +28,7 @@ public sealed class EarlyExitPredictor
 {
     private readonly float[] _thresholds;
     private readonly int[] _inputShape;
-    private readonly long[] _prefixMacs;
+    private readonly long[] _exitMacs;
 
     /// <summary>
     /// Creates a predictor. <paramref name="thresholds"/> are T_1..T_(M-1) for the early exits (a list of M values is
@@ -52,7 +52,7 @@ public sealed class EarlyExitPredictor
         network.Eval();
         Accounting = NetworkAccounting.Measure(network, inputShape);
         _inputShape = inputShape.ToArray();
-        _prefixMacs = Accounting.PrefixMacs();
+        _exitMacs = Accounting.EarlyExitMacs();
     }
 
     /// <summary>The network (kept in evaluation mode).</summary>
@@ -137,7 +137,7 @@ public sealed class EarlyExitPredictor
                 var classProbabilities = new float[k];
                 ExitRule.MapToClasses(ExitClasses, m, probabilities.Slice(r * outputs, outputs), classProbabilities);
                 predictions[inFlight[r]] = new EarlyExitPrediction(
-                    ExitClasses.ToOriginalClass(m, scores.ArgMax[r]), m, score[r], classProbabilities, _prefixMacs[m]);
+                    ExitClasses.ToOriginalClass(m, scores.ArgMax[r]), m, score[r], classProbabilities, _exitMacs[m]);
             }
 
             if (stay.Count == 0 || final)

@@ -12,13 +12,13 @@ public sealed class EarlyExitSimulation
     private readonly double[][] _classExitRates;
     private readonly double[] _classRecall;
 
-    internal EarlyExitSimulation(ExitPolicy policy, float[] thresholds, int[] exits, int[] predicted, IReadOnlyList<int> labels, IReadOnlyList<long> prefixMacs, int classCount)
+    internal EarlyExitSimulation(ExitPolicy policy, float[] thresholds, int[] exits, int[] predicted, IReadOnlyList<int> labels, IReadOnlyList<long> exitMacs, int classCount)
     {
         Policy = policy;
         Thresholds = thresholds;
         _exits = exits;
         _predicted = predicted;
-        int n = exits.Length, exitCount = prefixMacs.Count;
+        int n = exits.Length, exitCount = exitMacs.Count;
         var perClass = new int[classCount];
         var perClassExit = new int[classCount, exitCount];
         var perClassCorrect = new int[classCount];
@@ -30,7 +30,7 @@ public sealed class EarlyExitSimulation
             perClass[y]++;
             perClassExit[y, exits[i]]++;
             perExit[exits[i]]++;
-            macs += prefixMacs[exits[i]];
+            macs += exitMacs[exits[i]];
             if (predicted[i] == y)
             {
                 correct++;
@@ -70,7 +70,7 @@ public sealed class EarlyExitSimulation
     /// <summary>Fraction of samples whose prediction equals the label.</summary>
     public double Accuracy { get; }
 
-    /// <summary>Mean prefix MACs per sample.</summary>
+    /// <summary>Mean early-exit MACs per sample (stages and heads up to the exit taken).</summary>
     public double AverageMacs { get; }
 
     /// <summary>Fraction of all samples leaving at each exit.</summary>

@@ -7,7 +7,7 @@ namespace ClassyNet.MLNet.Inference;
 /// <summary>
 /// Every exit's verdict on a labelled (validation) set from one forward pass, for threshold calibration: per exit and
 /// sample the softmax entropy, the largest probability and the predicted original class (-1 when the argmax is the bag),
-/// plus the per-exit prefix MACs from <see cref="NetworkAccounting"/>. The scores are computed by the same code as
+/// plus the per-exit early-exit MACs from <see cref="NetworkAccounting"/>. The scores are computed by the same code as
 /// <see cref="EarlyExitPredictor"/> and each sample's numbers do not depend on its batch, so <see cref="Simulate"/>
 /// reproduces the predictor's exits and predictions exactly.
 /// </summary>
@@ -17,16 +17,16 @@ public sealed class ExitScoreCache
     private readonly float[][] _confidence;
     private readonly int[][] _predicted;
     private readonly int[] _labels;
-    private readonly long[] _prefixMacs;
+    private readonly long[] _exitMacs;
 
-    private ExitScoreCache(ExitClassSets exitClasses, float[][] entropy, float[][] confidence, int[][] predicted, int[] labels, long[] prefixMacs)
+    private ExitScoreCache(ExitClassSets exitClasses, float[][] entropy, float[][] confidence, int[][] predicted, int[] labels, long[] exitMacs)
     {
         ExitClasses = exitClasses;
         _entropy = entropy;
         _confidence = confidence;
         _predicted = predicted;
         _labels = labels;
-        _prefixMacs = prefixMacs;
+        _exitMacs = exitMacs;
     }
 
     /// <summary>The class sets the network's exits answer for.</summary>
@@ -36,7 +36,7 @@ public sealed class ExitScoreCache
     public int Count => _labels.Length;
 
     /// <summary>Number of exits M.</summary>
-    public int ExitCount => _prefixMacs.Length;
+    public int ExitCount => _exitMacs.Length;
 
     /// <summary>Number of original classes K.</summary>
     public int ClassCount => ExitClasses.ClassCount;
@@ -44,8 +44,8 @@ public sealed class ExitScoreCache
     /// <summary>True labels.</summary>
     public IReadOnlyList<int> Labels => _labels;
 
-    /// <summary>Prefix MACs per sample of each exit.</summary>
-    public IReadOnlyList<long> PrefixMacs => _prefixMacs;
+    /// <summary>MACs per sample leaving at each exit (stages and heads 0..m, <c>NetworkAccountingExit.EarlyExitMacs</c>).</summary>
+    public IReadOnlyList<long> ExitMacs => _exitMacs;
 
     /// <summary>
     /// Runs <paramref name="network"/> (all exits, no early exit, evaluation mode, no grad) over <paramref name="inputs"/>
@@ -114,7 +114,7 @@ public sealed class ExitScoreCache
             }
         }
 
-        return new ExitScoreCache(exitClasses, entropy, confidence, predicted, labels.ToArray(), accounting.PrefixMacs());
+        return new ExitScoreCache(exitClasses, entropy, confidence, predicted, labels.ToArray(), accounting.EarlyExitMacs());
     }
 
     /// <summary>Softmax entropy (nats) of every sample at exit <paramref name="exit"/>.</summary>
@@ -161,7 +161,7 @@ public sealed class ExitScoreCache
             predicted[i] = _predicted[m][i];
         }
 
-        return new EarlyExitSimulation(policy, t, exits, predicted, _labels, _prefixMacs, ClassCount);
+        return new EarlyExitSimulation(policy, t, exits, predicted, _labels, _exitMacs, ClassCount);
     }
 
     internal float[] Score(ExitPolicy policy, int exit) => policy == ExitPolicy.Entropy ? _entropy[exit] : _confidence[exit];

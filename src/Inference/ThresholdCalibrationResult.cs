@@ -29,7 +29,7 @@ public sealed class ThresholdCalibrationResult
     /// <summary>Mean MACs per sample with <see cref="Thresholds"/>.</summary>
     public double AverageMacs => Simulation.AverageMacs;
 
-    /// <summary>MACs per sample of the final exit's prefix (no early exit).</summary>
+    /// <summary>MACs per sample when every sample runs to the final exit (all stages and heads; no early exit).</summary>
     public long FullNetworkMacs { get; }
 
     /// <summary>Fraction of samples leaving at each exit.</summary>

@@ -166,7 +166,7 @@ public static class ThresholdCalibrator
             var best = search == ThresholdSearch.Exhaustive ? Exhaustive() : CoordinateDescent();
             var thresholds = Thresholds(best.Combo);
             var simulation = _cache.Simulate(_policy, thresholds);
-            long fullMacs = _cache.PrefixMacs[^1];
+            long fullMacs = _cache.ExitMacs[^1];
             return new ThresholdCalibrationResult(simulation, _cache.ExitAccuracy(_cache.ExitCount - 1), fullMacs, best.Violation == 0, search, _evaluated.Count, ParetoFront());
         }
 
@@ -246,7 +246,7 @@ public static class ThresholdCalibrator
 
             int n = _cache.Count;
             var labels = _cache.Labels;
-            var prefix = _cache.PrefixMacs;
+            var prefix = _cache.ExitMacs;
             var classCorrect = new int[_recallClasses.Length];
             long correct = 0, macs = 0;
             for (int i = 0; i < n; i++)

@@ -70,7 +70,7 @@ public static class NetworkAccounting
 
             var x = Tensor.Zeros(shape);
             var result = new NetworkAccountingExit[exits];
-            long prefixBackboneParameters = stemParameters, prefixBackboneState = stemState, prefixBackboneMacs = 0;
+            long prefixBackboneParameters = stemParameters, prefixBackboneState = stemState, prefixBackboneMacs = 0, headsMacs = 0;
             long largestElements = x.Numel, peakElements = 0, totalMacs = 0, totalParameters = stemParameters;
             for (int m = 0; m < exits; m++)
             {
@@ -104,6 +104,7 @@ public static class NetworkAccounting
                 prefixBackboneMacs += stageMacs;
                 totalParameters += CountParameters(stages[m]) + headParameters;
                 totalMacs += stageMacs + headMacs;
+                headsMacs += headMacs;
                 result[m] = new NetworkAccountingExit
                 {
                     Exit = m,
@@ -114,6 +115,7 @@ public static class NetworkAccounting
                     StageMacs = stageMacs,
                     HeadMacs = headMacs,
                     PrefixMacs = prefixBackboneMacs + headMacs,
+                    EarlyExitMacs = prefixBackboneMacs + headsMacs,
                     ActivationShape = activation.Shape[1..].ToArray(),
                     LargestActivationBytes = 4L * batchSize * headLargest,
                     PeakActivationBytes = 4L * batchSize * headPeak,

@@ -3,7 +3,8 @@ namespace ClassyNet.MLNet.Networks;
 /// <summary>
 /// Cost of one exit of a <see cref="MultiExitNetwork"/>, from <see cref="NetworkAccounting.Measure"/>. "Stage m" follows
 /// <see cref="MultiExitNetwork.ForwardStage"/>: stage 0 includes the stem. The prefix up to exit m is stages 0..m plus
-/// head m (the other heads are not part of it), which is what a sample leaving at exit m runs.
+/// head m (the other heads are not part of it); a sample leaving at exit m under early exit also ran heads 0..m-1
+/// (<see cref="EarlyExitMacs"/>).
 /// </summary>
 public sealed record NetworkAccountingExit
 {
@@ -34,8 +35,18 @@ public sealed record NetworkAccountingExit
     /// <summary>Multiply-accumulates of head m for one sample.</summary>
     public required long HeadMacs { get; init; }
 
-    /// <summary>Multiply-accumulates for one sample leaving at exit m: stages 0..m plus head m.</summary>
+    /// <summary>
+    /// Multiply-accumulates of the network truncated at exit m, for one sample: stages 0..m plus head m (the cost of a
+    /// deployed prefix that only has this exit).
+    /// </summary>
     public required long PrefixMacs { get; init; }
+
+    /// <summary>
+    /// Multiply-accumulates for one sample that leaves at exit m under early-exit inference: stages 0..m plus heads
+    /// 0..m, because the heads of the exits it passed were evaluated too. This is what <c>EarlyExitPredictor</c>
+    /// charges per sample and what threshold calibration minimises.
+    /// </summary>
+    public required long EarlyExitMacs { get; init; }
 
     /// <summary>Shape of one sample's activation after stage m (without the batch dimension).</summary>
     public required IReadOnlyList<int> ActivationShape { get; init; }

@@ -23,4 +23,7 @@ public sealed record NetworkAccountingReport
 
     /// <summary>Prefix multiply-accumulates of every exit (<see cref="NetworkAccountingExit.PrefixMacs"/>), first to last.</summary>
     public long[] PrefixMacs() => Exits.Select(e => e.PrefixMacs).ToArray();
+
+    /// <summary>Early-exit MACs of every exit (<see cref="NetworkAccountingExit.EarlyExitMacs"/>: stages and heads 0..m), first to last.</summary>
+    public long[] EarlyExitMacs() => Exits.Select(e => e.EarlyExitMacs).ToArray();
 }

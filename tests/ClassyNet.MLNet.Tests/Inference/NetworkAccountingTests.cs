@@ -35,6 +35,9 @@ public sealed class NetworkAccountingTests
             new[] { stage0 + heads[0], stage0 + stage1 + heads[1], stage0 + stage1 + stage2 + heads[2] },
             report.PrefixMacs());
         Assert.AreEqual(31_021_952L, report.Exits[2].PrefixMacs); // about 31 M for the full network
+        CollectionAssert.AreEqual(
+            new[] { stage0 + heads[0], stage0 + stage1 + heads[0] + heads[1], stage0 + stage1 + stage2 + heads.Sum() },
+            report.EarlyExitMacs());
         Assert.AreEqual(stage0 + stage1 + stage2 + heads.Sum(), report.TotalMacs);
 
         long stem = 16 * 9 + 2 * 16;

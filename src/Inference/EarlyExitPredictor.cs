@@ -1,0 +1,170 @@
+using ClassyNet.MLNet.Losses;
+using ClassyNet.MLNet.Networks;
+using ClassyNet.MLNet.Tensors;
+
+namespace ClassyNet.MLNet.Inference;
+
+/// <summary>
+/// ClassyNet inference (the paper's Algorithm 1), batched: a sample leaves at the first early exit m whose score passes
+/// T_m (<see cref="ExitPolicy"/>) and whose argmax is not the bag; the final exit always answers.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <see cref="PredictBatch"/> runs stage 0 on the whole batch, computes exit 0's logits and decides every sample; the
+/// activations of the samples still in flight are then compacted with <see cref="Functional.IndexSelect"/> and only they
+/// run the next stage, until none is left. Each sample gets exactly the numbers a batch of one would give (every
+/// kernel computes a sample's rows independently of the others), so batched and single-sample answers agree bit for
+/// bit. Everything runs without the autograd tape and inside a <see cref="TensorScope"/>, so temporaries go back to the
+/// pool when the call ends; the network is put in evaluation mode.
+/// </para>
+/// <para>
+/// Probabilities over the K original classes: at an exit without a bag they are the exit's softmax in class order. At
+/// an exit with a bag, each class of S_m gets its own output's probability and the bag's probability is shared evenly
+/// among the K - |S_m| classes outside S_m, so the vector still sums to 1. A sample only leaves such an exit when the
+/// bag is not the argmax, so the predicted class keeps the largest probability (up to exact ties).
+/// </para>
+/// </remarks>
+public sealed class EarlyExitPredictor
+{
+    private readonly float[] _thresholds;
+    private readonly int[] _inputShape;
+    private readonly long[] _exitMacs;
+
+    /// <summary>
+    /// Creates a predictor. <paramref name="thresholds"/> are T_1..T_(M-1) for the early exits (a list of M values is
+    /// accepted; the last is ignored because the final exit always answers); each must be finite and &gt;= 0.
+    /// <paramref name="inputShape"/> is one sample's shape without the batch dimension; it is used to measure the
+    /// per-exit MACs (<see cref="NetworkAccounting"/>, which runs one sample through the network) and to check inputs.
+    /// </summary>
+    public EarlyExitPredictor(MultiExitNetwork network, ExitClassSets exitClasses, IReadOnlyList<float> thresholds, IReadOnlyList<int> inputShape, ExitPolicy policy = ExitPolicy.Entropy)
+    {
+        ExitRule.ValidateNetwork(network, exitClasses, nameof(network), nameof(exitClasses));
+        _thresholds = ExitRule.ValidateThresholds(thresholds, network.ExitCount, nameof(thresholds));
+        if (!Enum.IsDefined(policy))
+        {
+            throw new ArgumentOutOfRangeException(nameof(policy), policy, $"policy must be {ExitPolicy.Entropy} or {ExitPolicy.MaxProbability}.");
+        }
+
+        ArgumentNullException.ThrowIfNull(inputShape);
+        Network = network;
+        ExitClasses = exitClasses;
+        Policy = policy;
+        network.Eval();
+        Accounting = NetworkAccounting.Measure(network, inputShape);
+        _inputShape = inputShape.ToArray();
+        _exitMacs = Accounting.EarlyExitMacs();
+    }
+
+    /// <summary>The network (kept in evaluation mode).</summary>
+    public MultiExitNetwork Network { get; }
+
+    /// <summary>The class sets S_1..S_M of the exits.</summary>
+    public ExitClassSets ExitClasses { get; }
+
+    /// <summary>The exit test.</summary>
+    public ExitPolicy Policy { get; }
+
+    /// <summary>Thresholds T_1..T_(M-1) of the early exits.</summary>
+    public IReadOnlyList<float> Thresholds => _thresholds;
+
+    /// <summary>One sample's shape (without the batch dimension).</summary>
+    public IReadOnlyList<int> InputShape => _inputShape;
+
+    /// <summary>Per-exit parameters and MACs of the network for <see cref="InputShape"/>.</summary>
+    public NetworkAccountingReport Accounting { get; }
+
+    /// <summary>Early-exit inference for one sample of shape <see cref="InputShape"/> (or [1, ...InputShape]).</summary>
+    public EarlyExitPrediction Predict(Tensor sample)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        if (sample.Rank == _inputShape.Length)
+        {
+            CheckSampleShape(sample.Shape, nameof(sample));
+            using var scope = TensorScope.Begin();
+            return PredictBatch(sample.Reshape([1, .. _inputShape])).Predictions[0];
+        }
+
+        if (sample.Rank != _inputShape.Length + 1 || sample.Size(0) != 1)
+        {
+            throw new ArgumentException($"sample has shape {sample.ShapeString}; expected one sample of shape [{string.Join(", ", _inputShape)}] or [1, {string.Join(", ", _inputShape)}].", nameof(sample));
+        }
+
+        return PredictBatch(sample).Predictions[0];
+    }
+
+    /// <summary>Early-exit inference for a batch [N, ...InputShape], running each stage only on the samples still in flight.</summary>
+    public EarlyExitBatchResult PredictBatch(Tensor inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Rank != _inputShape.Length + 1)
+        {
+            throw new ArgumentException($"inputs has shape {inputs.ShapeString}; expected a batch [N, {string.Join(", ", _inputShape)}].", nameof(inputs));
+        }
+
+        CheckSampleShape(inputs.Shape[1..], nameof(inputs));
+        int n = inputs.Size(0), k = ExitClasses.ClassCount, exits = Network.ExitCount;
+        var predictions = new EarlyExitPrediction[n];
+        if (n == 0)
+        {
+            return new EarlyExitBatchResult(predictions, exits, 0);
+        }
+
+        Network.Eval();
+        using var noGrad = GradMode.NoGrad();
+        using var counter = MacCounter.Begin();
+        using var scope = TensorScope.Begin();
+        var inFlight = Enumerable.Range(0, n).ToArray(); // original index of each row of x
+        var x = inputs;
+        for (int m = 0; m < exits && inFlight.Length > 0; m++)
+        {
+            using var stageScope = TensorScope.Begin();
+            var activation = Network.ForwardStage(m, x);
+            var logits = Network.ForwardExit(m, activation);
+            var scores = ExitRule.Score(logits);
+            var score = scores.For(Policy);
+            var probabilities = scores.Probabilities.AsSpan();
+            int outputs = logits.Size(1), bag = ExitClasses.BagIndex(m);
+            bool final = m == exits - 1;
+            var stay = new List<int>(inFlight.Length);
+            for (int r = 0; r < inFlight.Length; r++)
+            {
+                if (!final && !ExitRule.Leaves(Policy, score[r], _thresholds[m], scores.ArgMax[r] == bag))
+                {
+                    stay.Add(r);
+                    continue;
+                }
+
+                var classProbabilities = new float[k];
+                ExitRule.MapToClasses(ExitClasses, m, probabilities.Slice(r * outputs, outputs), classProbabilities);
+                predictions[inFlight[r]] = new EarlyExitPrediction(
+                    ExitClasses.ToOriginalClass(m, scores.ArgMax[r]), m, score[r], classProbabilities, _exitMacs[m]);
+            }
+
+            if (stay.Count == 0 || final)
+            {
+                break;
+            }
+
+            // Compact to the samples still in flight; the new batch outlives this stage's temporaries.
+            var next = stay.Count == inFlight.Length ? activation : Functional.IndexSelect(activation, 0, stay.ToArray());
+            stageScope.MoveToOuter(next);
+            if (!ReferenceEquals(x, inputs) && !ReferenceEquals(x, next))
+            {
+                x.Dispose();
+            }
+
+            x = next;
+            inFlight = stay.Select(r => inFlight[r]).ToArray();
+        }
+
+        return new EarlyExitBatchResult(predictions, exits, counter.Macs);
+    }
+
+    private void CheckSampleShape(ReadOnlySpan<int> shape, string argument)
+    {
+        if (!shape.SequenceEqual(_inputShape))
+        {
+            throw new ArgumentException($"{argument} samples have shape [{string.Join(", ", shape.ToArray())}] but the predictor was built for [{string.Join(", ", _inputShape)}].", argument);
+        }
+    }
+}

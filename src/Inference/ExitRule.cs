@@ -1,0 +1,125 @@
+using ClassyNet.MLNet.Losses;
+using ClassyNet.MLNet.Networks;
+using ClassyNet.MLNet.Tensors;
+
+namespace ClassyNet.MLNet.Inference;
+
+/// <summary>
+/// The one implementation of the exit decision and of the per-exit scores, shared by <see cref="EarlyExitPredictor"/>
+/// and <see cref="ExitScoreCache"/> so that calibration simulates exactly what inference does.
+/// </summary>
+internal static class ExitRule
+{
+    /// <summary>
+    /// Algorithm 1, lines 5-6, for a non-final exit: the score passes the threshold and the argmax is not the bag.
+    /// The final exit always answers and is not decided here.
+    /// </summary>
+    internal static bool Leaves(ExitPolicy policy, float score, float threshold, bool argmaxIsBag) =>
+        !argmaxIsBag && (policy == ExitPolicy.Entropy ? score < threshold : score >= threshold);
+
+    /// <summary>Checks thresholds (M - 1 or M values, finite, &gt;= 0) and returns the M - 1 that are used.</summary>
+    internal static float[] ValidateThresholds(IReadOnlyList<float>? thresholds, int exitCount, string argument)
+    {
+        ArgumentNullException.ThrowIfNull(thresholds, argument);
+        if (thresholds.Count != exitCount - 1 && thresholds.Count != exitCount)
+        {
+            throw new ArgumentException(
+                $"{argument} must give one threshold per early exit ({exitCount - 1} values, or {exitCount} with an ignored last one for the final exit, which always answers); got {thresholds.Count}: [{string.Join(", ", thresholds)}].",
+                argument);
+        }
+
+        var used = new float[exitCount - 1];
+        for (int m = 0; m < thresholds.Count; m++)
+        {
+            float t = thresholds[m];
+            if (!float.IsFinite(t) || t < 0f)
+            {
+                throw new ArgumentOutOfRangeException(argument, t, $"{argument}[{m}] = {t}: every threshold must be finite and >= 0.");
+            }
+
+            if (m < used.Length)
+            {
+                used[m] = t;
+            }
+        }
+
+        return used;
+    }
+
+    /// <summary>Checks that the network's exits match the class sets: same exit count and head m has OutputCount(m) logits.</summary>
+    internal static void ValidateNetwork(MultiExitNetwork network, ExitClassSets exitClasses, string networkArgument, string setsArgument)
+    {
+        ArgumentNullException.ThrowIfNull(network, networkArgument);
+        ArgumentNullException.ThrowIfNull(exitClasses, setsArgument);
+        if (network.ExitCount != exitClasses.ExitCount)
+        {
+            throw new ArgumentException(
+                $"{setsArgument} has {exitClasses.ExitCount} exits ({exitClasses}) but {networkArgument} has {network.ExitCount}; they must match.",
+                setsArgument);
+        }
+
+        for (int m = 0; m < network.ExitCount; m++)
+        {
+            int expected = exitClasses.OutputCount(m);
+            if (network.Exits[m].Outputs != expected)
+            {
+                throw new ArgumentException(
+                    $"Exit {m} of {networkArgument} has {network.Exits[m].Outputs} outputs but {setsArgument} expects {expected} ({(exitClasses.HasBag(m) ? $"|S_{m + 1}| = {exitClasses.ClassesAt(m).Count} plus the bag" : "one per class")}).",
+                    setsArgument);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Softmax, entropy, largest probability and argmax of every row of <paramref name="logits"/> [n, outputs]. The
+    /// probabilities tensor belongs to the caller's <see cref="TensorScope"/>.
+    /// </summary>
+    internal static ExitScores Score(Tensor logits)
+    {
+        int n = logits.Size(0), k = logits.Size(1);
+        var probabilities = Functional.Softmax(logits, 1);
+        var entropy = Functional.SoftmaxEntropy(logits).ToArray();
+        var confidence = new float[n];
+        var argmax = new int[n];
+        var p = probabilities.AsSpan();
+        for (int i = 0; i < n; i++)
+        {
+            var row = p.Slice(i * k, k);
+            int best = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(row);
+            argmax[i] = best;
+            confidence[i] = row[best];
+        }
+
+        return new ExitScores(probabilities, entropy, confidence, argmax);
+    }
+
+    /// <summary>
+    /// Maps exit <paramref name="exit"/>'s softmax <paramref name="outputs"/> onto the K original classes: each class of
+    /// S_m gets its output's probability and, with a bag, the bag's probability is shared evenly by the classes not in
+    /// S_m. The result sums to 1 like the input.
+    /// </summary>
+    internal static void MapToClasses(ExitClassSets exitClasses, int exit, ReadOnlySpan<float> outputs, Span<float> classes)
+    {
+        var set = exitClasses.ClassesAt(exit);
+        if (exitClasses.HasBag(exit))
+        {
+            int outside = exitClasses.ClassCount - set.Count;
+            classes.Fill(outputs[set.Count] / outside);
+        }
+        else
+        {
+            classes.Clear();
+        }
+
+        for (int i = 0; i < set.Count; i++)
+        {
+            classes[set[i]] = outputs[i];
+        }
+    }
+
+    /// <summary>Scores of one exit for a batch.</summary>
+    internal readonly record struct ExitScores(Tensor Probabilities, float[] Entropy, float[] Confidence, int[] ArgMax)
+    {
+        internal float[] For(ExitPolicy policy) => policy == ExitPolicy.Entropy ? Entropy : Confidence;
+    }
+}

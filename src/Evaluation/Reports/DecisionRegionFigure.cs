@@ -41,7 +41,7 @@ public static class DecisionRegionFigure
 
         ArgumentOutOfRangeException.ThrowIfLessThan(resolution, 2);
         int columns = rows.Max(r => r.Network.ExitCount);
-        const double panel = 220, gap = 18, left = 110, top = 70, legendHeight = 60;
+        const double panel = 220, gap = 18, left = 130, top = 70, legendHeight = 60;
         double width = left + (columns * (panel + gap)) + 10;
         double height = top + (rows.Count * (panel + gap)) + legendHeight;
         var svg = new SvgWriter(width, height);
@@ -61,7 +61,7 @@ public static class DecisionRegionFigure
             }
 
             double y0 = top + (r * (panel + gap));
-            svg.Text(left - 12, y0 + (panel / 2), label, 14, "end", bold: true);
+            svg.Text(left - 40, y0 + (panel / 2), label, 14, "end", bold: true);
             var classes = PredictGrid(network, sets, grid);
             for (int c = 0; c < network.ExitCount; c++)
             {
@@ -156,7 +156,7 @@ public static class DecisionRegionFigure
                 if (col == resolution || classes[(row * resolution) + col] != classes[(row * resolution) + start])
                 {
                     // One rectangle per run of equal cells keeps the file small; a hair of overlap hides seams.
-                    svg.Rect(x0 + (start * cell), y0 + (row * cell), ((col - start) * cell) + 0.3, cell + 0.3, Color(classes[(row * resolution) + start]));
+                    svg.Rect(x0 + (start * cell), y0 + (row * cell), ((col - start) * cell) + 0.6, cell + 0.6, Color(classes[(row * resolution) + start]));
                     start = col;
                 }
             }

@@ -18,6 +18,12 @@ public abstract class Optimizer
             throw new ArgumentException("Optimizer got an empty parameter list.", nameof(parameters));
         }
 
+        if (!(learningRate >= 0) || double.IsInfinity(learningRate))
+        {
+            // Named after the constructors' public argument (Adam/Sgd take "lr"), not the property.
+            throw new ArgumentOutOfRangeException("lr", learningRate, "Learning rate must be a finite number >= 0.");
+        }
+
         LearningRate = learningRate;
         _state = new Dictionary<string, Tensor>[Parameters.Count];
         for (int i = 0; i < _state.Length; i++)

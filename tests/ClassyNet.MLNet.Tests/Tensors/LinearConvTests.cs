@@ -266,4 +266,35 @@ public sealed class LinearConvTests
         var xi = GradCheck.Randn(80, 1, 2, 5, 5);
         CollectionAssert.AreEqual(F.Conv2d(xi, conv.Weight, conv.Bias, (2, 2), (1, 1)).ToArray(), conv.Forward(xi).ToArray());
     }
+
+    [TestMethod]
+    public void Conv2dDilationMatchesNaiveAndGradCheck()
+    {
+        using (TensorScope.Begin())
+        {
+            var x = GradCheck.Randn(81, 1, 2, 7, 7);
+            var w = GradCheck.Randn(82, 3, 2, 3, 3);
+            var y = F.Conv2d(x, w, null, (1, 1), (2, 2), (2, 2));
+            GradCheck.AssertShape(y, 1, 3, 7, 7);
+            // Dilated kernel == ordinary conv with a 5x5 kernel holding the taps at even offsets.
+            var wide = Tensor.Zeros(3, 2, 5, 5);
+            for (int o = 0; o < 3; o++)
+            {
+                for (int c = 0; c < 2; c++)
+                {
+                    for (int u = 0; u < 3; u++)
+                    {
+                        for (int v = 0; v < 3; v++)
+                        {
+                            wide[o, c, 2 * u, 2 * v] = w[o, c, u, v];
+                        }
+                    }
+                }
+            }
+
+            GradCheck.AssertClose(NaiveConv(x, wide, null, 1, 1, 2, 2), y.AsSpan(), 1e-5, "dilated forward");
+        }
+
+        GradCheck.Check(t => F.Conv2d(t[0], t[1], null, (2, 1), (1, 2), (2, 1)), [GradCheck.Randn(83, 1, 2, 6, 5), GradCheck.Randn(84, 2, 2, 2, 3)]);
+    }
 }

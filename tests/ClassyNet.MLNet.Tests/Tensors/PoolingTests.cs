@@ -139,4 +139,33 @@ public sealed class PoolingTests
         CollectionAssert.AreEqual(F.AdaptiveAvgPool2d(x, (4, 5)).ToArray(), new ClassyNet.MLNet.Tensors.Nn.AdaptiveAvgPool2d(4, 5).Forward(x).ToArray());
         GradCheck.AssertShape(new ClassyNet.MLNet.Tensors.Nn.Flatten().Forward(x), 2, 108);
     }
+
+    [TestMethod]
+    public void MaxPoolBackwardWithRetainedGraphCanRunTwice()
+    {
+        // retainGraph: true must allow a second backward through every op; the second pass must give the same gradient.
+        using var scope = TensorScope.Begin();
+        var x = GradCheck.DistinctValues(106, 0.05f, 1, 2, 4, 4).RequiresGrad_();
+        var y = F.Sum(F.MaxPool2d(x, (2, 2)));
+        y.Backward(retainGraph: true);
+        var first = x.Grad!.ToArray();
+        y.Backward();
+        var second = x.Grad!.ToArray();
+        for (int i = 0; i < first.Length; i++)
+        {
+            Assert.AreEqual(2 * first[i], second[i], $"element {i}");
+        }
+    }
+
+    [TestMethod]
+    public void PoolingBackwardWithRetainedGraphCanRunTwice()
+    {
+        using var scope = TensorScope.Begin();
+        var x = GradCheck.Randn(107, 1, 2, 4, 4).RequiresGrad_();
+        var y = F.Sum(F.Add(F.Sum(F.AvgPool2d(x, (2, 2)), [2, 3]), F.GlobalAvgPool2d(x)));
+        y.Backward(retainGraph: true);
+        var first = x.Grad!.ToArray();
+        y.Backward();
+        CollectionAssert.AreEqual(first.Select(v => 2 * v).ToArray(), x.Grad!.ToArray());
+    }
 }

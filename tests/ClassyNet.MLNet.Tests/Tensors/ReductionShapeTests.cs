@@ -140,6 +140,7 @@ public sealed class ReductionShapeTests
         GradCheck.Check(x => F.Concat(x, 1), [GradCheck.Randn(31, 2, 3, 4), GradCheck.Randn(32, 2, 1, 4), GradCheck.Randn(33, 2, 2, 4)]);
         GradCheck.Check(x => F.Concat(x, 0), [GradCheck.Randn(34, 1, 3), GradCheck.Randn(35, 2, 3)]);
         GradCheck.Check(x => F.Concat(x, -1), [GradCheck.Randn(36, 2, 2), GradCheck.Randn(37, 2, 3)]);
+        GradCheck.Check(x => F.Concat([x[0], x[0]], 1), [GradCheck.Randn(38, 2, 2)]);
     }
 
     [TestMethod]

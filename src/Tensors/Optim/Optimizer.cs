@@ -157,6 +157,21 @@ public abstract class Optimizer
         return t!;
     }
 
+    /// <summary>
+    /// The one-element state <paramref name="key"/> of parameter <paramref name="index"/> (such as a per-parameter step
+    /// count), created with <paramref name="initial"/> on first use.
+    /// </summary>
+    protected Tensor ScalarState(int index, string key, float initial)
+    {
+        if (!_state[index].TryGetValue(key, out var t))
+        {
+            t = TensorScope.Untracked(() => Tensor.Full([], initial));
+            _state[index][key] = t;
+        }
+
+        return t;
+    }
+
     /// <summary>Throws when <paramref name="value"/> is not finite and non-negative.</summary>
     protected static double CheckNonNegative(double value, string argument)
     {

@@ -83,6 +83,28 @@ public sealed class OptimizerTests
     }
 
     [TestMethod]
+    public void AdamBiasCorrectionCountsStepsPerParameter()
+    {
+        // PyTorch keeps 'step' per parameter and skips parameters without a gradient, so a parameter whose first
+        // gradient arrives at the optimiser's third step still gets the t = 1 update (a move of lr * sign(g)).
+        var p = Param();
+        var late = Param();
+        var opt = new Adam([p, late], lr: 0.1);
+        for (int t = 0; t < 2; t++)
+        {
+            SetGrad(p, Grads[t]);
+            opt.Step();
+        }
+
+        CollectionAssert.AreEqual(Initial, late.ToArray());
+        SetGrad(p, Grads[2]);
+        SetGrad(late, Grads[0]);
+        opt.Step();
+        GradCheck.AssertClose(ReferenceAdam(1, 0.1, 0.9, 0.999, 1e-8, 0), late.AsSpan(), 2e-6, "late parameter after its first update");
+        GradCheck.AssertClose(ReferenceAdam(3, 0.1, 0.9, 0.999, 1e-8, 0), p.AsSpan(), 2e-6, "early parameter after three updates");
+    }
+
+    [TestMethod]
     public void AdamFirstStepMovesEachCoordinateByLearningRate()
     {
         // With m_1 = (1-b1) g and v_1 = (1-b2) g^2, the bias-corrected step is lr * sign(g) (up to eps).
@@ -192,7 +214,8 @@ public sealed class OptimizerTests
         }
 
         var state = optA.StateDict();
-        CollectionAssert.AreEquivalent(new[] { "step", "state.0.exp_avg", "state.0.exp_avg_sq" }, state.Keys.ToList());
+        CollectionAssert.AreEquivalent(new[] { "step", "state.0.step", "state.0.exp_avg", "state.0.exp_avg_sq" }, state.Keys.ToList());
+        Assert.AreEqual(2f, state["state.0.step"].Item());
         Assert.AreEqual(2f, state["step"].Item());
         var b = TensorScope.Untracked(() => Tensor.FromArray(a.AsSpan(), 2, 2).RequiresGrad_());
         var optB = new Adam([b], lr: 0.05, weightDecay: 0.01);

@@ -15,7 +15,7 @@ public sealed class DeterminismTests
         var net = Architectures.ResNet(20, [7, 13, 20], generator: new Generator(seed));
         var opt = new Adam(net.Parameters(), lr: 1e-3);
         var data = new Generator(99);
-        var x = TensorScope.Untracked(() => Tensor.Randn([4, 1, 12, 12], data));
+        var x = TensorScope.Untracked(() => Tensor.Randn([4, 1, 8, 8], data));
         int[] y = [3, 7, 0, 7];
         for (int step = 0; step < 2; step++)
         {

@@ -188,7 +188,7 @@ public sealed class LinearConvTests
     }
 
     [TestMethod]
-    [DataRow(4, 16, 10, 10, 32, 3, 1, 1)]
+    [DataRow(2, 16, 10, 10, 32, 3, 1, 1)]
     [DataRow(3, 16, 9, 9, 32, 3, 2, 1)]
     [DataRow(5, 16, 8, 8, 32, 1, 2, 0)]
     [DataRow(2, 1, 28, 28, 16, 3, 1, 1)]

@@ -41,9 +41,14 @@ public sealed class Adam : Optimizer
     /// <inheritdoc />
     protected override void Update(int index, Span<float> parameter, ReadOnlySpan<float> gradient)
     {
-        var m = State(index, "exp_avg", out _).AsSpan();
+        var m = State(index, "exp_avg", out bool fresh).AsSpan();
         var v = State(index, "exp_avg_sq", out _).AsSpan();
-        long t = StepCount;
+
+        // PyTorch counts steps per parameter (a parameter without a gradient is skipped and its count stays put), so the
+        // bias correction of a parameter that first gets a gradient late starts at t = 1. State saved before this count
+        // existed resumes from the optimiser's global step.
+        var step = ScalarState(index, "step", fresh ? 0 : StepCount - 1).AsSpan();
+        long t = (long)(step[0] += 1);
         double bias1 = 1 - Math.Pow(Beta1, t);
         double bias2Sqrt = Math.Sqrt(1 - Math.Pow(Beta2, t));
         float stepSize = (float)(LearningRate / bias1);

@@ -18,6 +18,12 @@ public abstract class Optimizer
             throw new ArgumentException("Optimizer got an empty parameter list.", nameof(parameters));
         }
 
+        if (!(learningRate >= 0) || double.IsInfinity(learningRate))
+        {
+            // Named after the constructors' public argument (Adam/Sgd take "lr"), not the property.
+            throw new ArgumentOutOfRangeException("lr", learningRate, "Learning rate must be a finite number >= 0.");
+        }
+
         LearningRate = learningRate;
         _state = new Dictionary<string, Tensor>[Parameters.Count];
         for (int i = 0; i < _state.Length; i++)
@@ -149,6 +155,21 @@ public abstract class Optimizer
         }
 
         return t!;
+    }
+
+    /// <summary>
+    /// The one-element state <paramref name="key"/> of parameter <paramref name="index"/> (such as a per-parameter step
+    /// count), created with <paramref name="initial"/> on first use.
+    /// </summary>
+    protected Tensor ScalarState(int index, string key, float initial)
+    {
+        if (!_state[index].TryGetValue(key, out var t))
+        {
+            t = TensorScope.Untracked(() => Tensor.Full([], initial));
+            _state[index][key] = t;
+        }
+
+        return t;
     }
 
     /// <summary>Throws when <paramref name="value"/> is not finite and non-negative.</summary>

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics.Tensors;
 using ClassyNet.MLNet.Tensors.Kernels;
 
@@ -14,7 +13,7 @@ public static partial class Functional
         int inPlane = geo.Height * geo.Width, outPlane = geo.OutHeight * geo.OutWidth;
         var output = Tensor.Empty(input.Size(0), input.Size(1), geo.OutHeight, geo.OutWidth);
         bool record = Autograd.NeedsGrad(input);
-        int[]? argmax = record ? ArrayPool<int>.Shared.Rent(planes * outPlane) : null;
+        int[]? argmax = record ? new int[planes * outPlane] : null;
         var x = input.Array;
         var y = output.Array;
         Parallelism.ForChunks(planes, Parallelism.ChunksFor(planes, outPlane * geo.KernelH * geo.KernelW), (_, start, end) =>
@@ -83,8 +82,6 @@ public static partial class Functional
                     }
                 }
 
-                ArrayPool<int>.Shared.Return(argmax!);
-                argmax = null;
                 return [gx];
             });
         }

@@ -25,7 +25,7 @@ public sealed class FashionMnistClassAwareTests
         string dir = RealData.FashionMnistDirectory();
         var train = FashionMnist.Load(dir, FashionMnistSplit.Train, limit: 4000);
         var test = FashionMnist.Load(dir, FashionMnistSplit.Test, limit: 2000);
-        float[] thresholds = [0.3f, 0.3f];
+        float[] thresholds = [0.5f, 0.5f];
 
         var branchy = ExitClassSets.AllClasses(3, 10);
         var classy = ExitClassSets.Incremental([[Priority], [9]], 10);

@@ -74,6 +74,6 @@ public sealed class ArchitecturesTests
         Assert.ThrowsExactly<ArgumentException>(() => Architectures.ResNet(20, [7, 8, 20]));
         Assert.ThrowsExactly<ArgumentException>(() => Architectures.ResNet(20, [7, 13, 20], exitOutputs: [2, 3]));
         Assert.ThrowsExactly<ArgumentException>(() => Architectures.Mlp(2, [], 4));
-        Assert.ThrowsExactly<ArgumentException>(() => new MultiExitNetwork(new Tensors.Nn.Sequential(), [new Tensors.Nn.Sequential()], []));
+        Assert.ThrowsExactly<ArgumentException>(() => new MultiExitNetwork(new ClassyNet.MLNet.Tensors.Nn.Sequential(), [new ClassyNet.MLNet.Tensors.Nn.Sequential()], []));
     }
 }

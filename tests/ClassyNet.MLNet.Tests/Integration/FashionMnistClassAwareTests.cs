@@ -9,7 +9,8 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 namespace ClassyNet.MLNet.Tests.Integration;
 
 /// <summary>
-/// The paper's qualitative result on real data (a subset of Fashion-MNIST and a ResNet-8 with three exits): under
+/// The paper's qualitative result on real data (6,000 Fashion-MNIST training images, a three-exit MLP on the
+/// flattened pixels so the test takes seconds; the ResNet runs are in docs/results-fashion-mnist.md): under
 /// ClassyNet (BoC, IC) the first exit emits almost only its assigned class, and that class leaves there at least as
 /// often as under BranchyNet trained the same way.
 /// </summary>
@@ -23,9 +24,9 @@ public sealed class FashionMnistClassAwareTests
     public void ClassyNetFirstExitEmitsItsAssignedClass()
     {
         string dir = RealData.FashionMnistDirectory();
-        var train = FashionMnist.Load(dir, FashionMnistSplit.Train, limit: 4000);
-        var test = FashionMnist.Load(dir, FashionMnistSplit.Test, limit: 2000);
-        float[] thresholds = [0.5f, 0.5f];
+        var train = Flatten(FashionMnist.Load(dir, FashionMnistSplit.Train, limit: 6000));
+        var test = Flatten(FashionMnist.Load(dir, FashionMnistSplit.Test, limit: 2000));
+        float[] thresholds = [0.3f, 0.3f];
 
         var branchy = ExitClassSets.AllClasses(3, 10);
         var classy = ExitClassSets.Incremental([[Priority], [9]], 10);
@@ -44,23 +45,25 @@ public sealed class FashionMnistClassAwareTests
         Assert.IsTrue(cnTruePriorityAtExit1 >= 0.95 * cnAtExit1, "at least 95% of CN's first-exit samples are the assigned class. " + summary);
         Assert.IsTrue(cnTruePriorityAtExit1 >= bnTruePriorityAtExit1, "the assigned class leaves at exit 1 at least as often as under BN. " + summary);
         double accuracy = cnPredicted.Zip(test.Labels).Count(p => p.First == p.Second) / (double)test.Count;
-        Assert.IsTrue(accuracy > 0.7, $"CN early-exit accuracy {accuracy:P1} is far too low. " + summary);
+        Assert.IsTrue(accuracy > 0.75, $"CN early-exit accuracy {accuracy:P1} is far too low. " + summary);
     }
 
     private static (int[] Exits, int[] Predicted) TrainAndRun(ExitClassSets sets, TensorDataset train, TensorDataset test, float[] thresholds)
     {
-        var net = Architectures.ResNet(8, [3, 5, 8], exitOutputs: sets.OutputCounts(), generator: new Generator(7));
+        var net = Architectures.Mlp(784, [32, 64, 128], 10, sets.OutputCounts(), generator: new Generator(7));
         new MultiExitTrainer(net, new MultiExitTrainerOptions
         {
             ExitClasses = sets,
             ExitLossWeights = [0.4f, 0.3f, 0.3f],
-            Epochs = 2,
+            Epochs = 5,
             BatchSize = 64,
             Seed = 3,
         }).Fit(train);
-        var predictor = new EarlyExitPredictor(net, sets, thresholds, inputShape: [1, 28, 28]);
+        var predictor = new EarlyExitPredictor(net, sets, thresholds, inputShape: [784]);
         using var scope = TensorScope.Begin();
-        var result = predictor.PredictBatch(Tensor.FromArray(test.Features, test.Count, 1, 28, 28));
+        var result = predictor.PredictBatch(Tensor.FromArray(test.Features, test.Count, 784));
         return (result.ExitIndices(), result.PredictedClasses());
     }
+
+    private static TensorDataset Flatten(TensorDataset images) => new(images.Features, images.Labels, 784);
 }

@@ -1,0 +1,186 @@
+// Fashion-MNIST experiment: Baseline, BranchyNet (BN), ClassyNet (CN) and CN+C on a multi-exit ResNet, IC scheme
+// with one priority class per early exit (classes 9, 8, 6, 1, 7, 0 in the paper's order). Writes a Markdown report.
+//   dotnet run --project samples/FashionMnist -c Release -- [--epochs 3] [--train-limit 60000] [--test-limit 10000]
+//       [--depth 20] [--exits 7,13,20] [--out docs/results-fashion-mnist.md] [--data /usr/share/datasets/fashion-mnist]
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using ClassyNet.MLNet.Data;
+using ClassyNet.MLNet.Inference;
+using ClassyNet.MLNet.Losses;
+using ClassyNet.MLNet.Networks;
+using ClassyNet.MLNet.Tensors;
+using ClassyNet.MLNet.Training;
+
+var options = Args(args);
+int epochs = int.Parse(options.GetValueOrDefault("epochs", "3"), CultureInfo.InvariantCulture);
+int trainLimit = int.Parse(options.GetValueOrDefault("train-limit", "60000"), CultureInfo.InvariantCulture);
+int testLimit = int.Parse(options.GetValueOrDefault("test-limit", "10000"), CultureInfo.InvariantCulture);
+int depth = int.Parse(options.GetValueOrDefault("depth", "20"), CultureInfo.InvariantCulture);
+int[] exitLayers = options.GetValueOrDefault("exits", "7,13,20").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+string output = options.GetValueOrDefault("out", "docs/results-fashion-mnist.md");
+string dataDir = options.GetValueOrDefault("data", FashionMnist.DefaultDirectory);
+
+var train = FashionMnist.Load(dataDir, FashionMnistSplit.Train, trainLimit);
+var test = FashionMnist.Load(dataDir, FashionMnistSplit.Test, testLimit);
+int exits = exitLayers.Length;
+int[][] priorities = PaperPresets.SevenExitPriorityClasses.Take(exits - 1).Select(c => new[] { c }).ToArray();
+float[] weights = exits == 3 ? [.. PaperPresets.R20ThreeExitWeights] : exits == 7 ? [.. PaperPresets.ResNet110SevenExitWeights] : Enumerable.Repeat(1f / exits, exits).ToArray();
+float[] thresholds = exits == 7 ? [.. PaperPresets.ResNet110SevenExitThresholds] : Enumerable.Range(0, exits - 1).Select(m => m < (exits - 1) / 2 + 1 ? 0.3f : 0.2f).ToArray();
+Console.WriteLine($"Fashion-MNIST: {train.Count} train / {test.Count} test; ResNet-{depth} exits after layers [{string.Join(", ", exitLayers)}]; {epochs} epochs; priorities {string.Join(", ", priorities.Select(p => p[0]))}; weights [{string.Join(", ", weights)}]; thresholds [{string.Join(", ", thresholds)}]; threads {Environment.ProcessorCount}");
+
+var results = new List<ModeResult>();
+foreach (var mode in Enum.GetValues<ClassyNetMode>())
+{
+    var preset = ClassyNetPreset.Create(mode, 10, priorities, weights, thresholds);
+    var net = Architectures.ResNet(depth, exitLayers, inChannels: 1, classes: 10, exitOutputs: preset.ExitClasses.OutputCounts(), generator: new Generator(1));
+    var trainer = new MultiExitTrainer(net, preset.Apply(new MultiExitTrainerOptions { Epochs = epochs, BatchSize = 64, Seed = 1 }));
+    var watch = Stopwatch.StartNew();
+    var history = trainer.Fit(train, new Progress<TrainingProgress>(p =>
+    {
+        if (p.Step % 100 == 0)
+        {
+            Console.WriteLine($"  {mode} epoch {p.Epoch}/{p.Epochs} {p.SamplesInEpoch}/{p.EpochSize} loss {p.Loss:F3} {p.SamplesPerSecond:F0} samples/s");
+        }
+    }));
+    double trainSeconds = watch.Elapsed.TotalSeconds;
+
+    var predictor = new EarlyExitPredictor(net, preset.ExitClasses, preset.ExitThresholds, [1, 28, 28]);
+    EarlyExitBatchResult run;
+    using (TensorScope.Begin())
+    {
+        run = predictor.PredictBatch(Tensor.FromArray(test.Features, test.Count, 1, 28, 28));
+    }
+
+    // Measured latency of the priority classes' samples alone (batched early exit on this machine).
+    var latency = new double[exits - 1];
+    for (int m = 0; m < exits - 1; m++)
+    {
+        var subset = test.Subset(Enumerable.Range(0, test.Count).Where(i => test.Labels[i] == priorities[m][0]).ToArray());
+        latency[m] = TimeBatch(predictor, subset);
+    }
+
+    var predicted = run.PredictedClasses();
+    var exitOf = run.ExitIndices();
+    double accuracy = predicted.Zip(test.Labels).Count(p => p.First == p.Second) / (double)test.Count;
+    var perClass = new int[10, exits];
+    for (int i = 0; i < test.Count; i++)
+    {
+        perClass[test.Labels[i], exitOf[i]]++;
+    }
+
+    var macsPerClass = Enumerable.Range(0, 10).Select(k => Enumerable.Range(0, test.Count).Where(i => test.Labels[i] == k).Select(i => (double)run.Predictions[i].Macs).DefaultIfEmpty(0).Average()).ToArray();
+    results.Add(new ModeResult(mode, accuracy, history.Epochs[^1].Loss, trainSeconds, history.Epochs.Average(e => e.SamplesPerSecond), perClass, macsPerClass, run.AverageMacs, latency, predictor.Accounting.Exits[^1].EarlyExitMacs));
+    Console.WriteLine($"{mode}: accuracy {accuracy:P2}, avg MACs {run.AverageMacs / 1e6:F2} M, trained in {trainSeconds:F0} s");
+}
+
+File.WriteAllText(output, Report(results, priorities, train.Count, test.Count, epochs, depth, exitLayers, weights, thresholds, string.Join(" ", args)));
+Console.WriteLine($"Wrote {output}");
+
+static double TimeBatch(EarlyExitPredictor predictor, TensorDataset subset)
+{
+    double best = double.MaxValue;
+    for (int rep = 0; rep < 3; rep++)
+    {
+        using var scope = TensorScope.Begin();
+        var x = Tensor.FromArray(subset.Features, subset.Count, 1, 28, 28);
+        var watch = Stopwatch.StartNew();
+        predictor.PredictBatch(x);
+        best = Math.Min(best, watch.Elapsed.TotalMilliseconds);
+    }
+
+    return best;
+}
+
+static string Report(List<ModeResult> results, int[][] priorities, int trainCount, int testCount, int epochs, int depth, int[] layers, float[] weights, float[] thresholds, string args)
+{
+    var baseline = results.Single(r => r.Mode == ClassyNetMode.Baseline);
+    var sb = new StringBuilder();
+    int exits = layers.Length;
+    sb.AppendLine("# Fashion-MNIST: Baseline, BranchyNet, ClassyNet and ClassyNet+C");
+    sb.AppendLine();
+    sb.AppendLine($"ResNet-{depth} with exits after conv layers [{string.Join(", ", layers)}], trained {epochs} epochs on {trainCount} training images (Adam, lr 0.001, batch 64), evaluated on {testCount} test images with batched early exit. IC scheme with one priority class per early exit: {string.Join(", ", priorities.Select((p, m) => $"exit {m + 1}: class {p[0]} ({FashionMnist.ClassNames[p[0]]})"))}; the last exit answers for all classes. Exit weights [{string.Join(", ", weights.Select(w => w.ToString(CultureInfo.InvariantCulture)))}], entropy thresholds [{string.Join(", ", thresholds.Select(t => t.ToString(CultureInfo.InvariantCulture)))}]; CN+C uses eq. 3 with c1=0.5, c2=1, c3=1.5, c4=2.");
+    sb.AppendLine();
+    sb.AppendLine($"Command: `dotnet run --project samples/FashionMnist -c Release -- {args}`".Replace("--  ", "-- ", StringComparison.Ordinal));
+    sb.AppendLine();
+    sb.AppendLine("## Accuracy and cost");
+    sb.AppendLine();
+    sb.AppendLine("| model | accuracy (early exit) | Δ vs baseline | avg MACs / image | final loss | training samples/s |");
+    sb.AppendLine("|---|---|---|---|---|---|");
+    foreach (var r in results)
+    {
+        sb.AppendLine(CultureInfo.InvariantCulture, $"| {Name(r.Mode)} | {r.Accuracy:P2} | {(r.Accuracy - baseline.Accuracy) * 100:+0.00;-0.00} pt | {r.AverageMacs / 1e6:F2} M | {r.FinalLoss:F3} | {r.SamplesPerSecond:F0} |");
+    }
+
+    sb.AppendLine();
+    sb.AppendLine("## Priority-class speedup vs baseline (the paper's Table II)");
+    sb.AppendLine();
+    sb.AppendLine("Speedup = cost of the baseline's full network / cost for the priority class's test images. MACs count every stage and head a sample ran through; time is measured batched early exit over that class's test images on this machine (best of 3).");
+    sb.AppendLine();
+    sb.AppendLine("| priority class (exit) | " + string.Join(" | ", results.Select(r => $"{Name(r.Mode)} MAC speedup | {Name(r.Mode)} time speedup")) + " |");
+    sb.AppendLine("|---|" + string.Concat(results.Select(_ => "---|---|")));
+    for (int m = 0; m < exits - 1; m++)
+    {
+        int k = priorities[m][0];
+        sb.Append(CultureInfo.InvariantCulture, $"| {k} {FashionMnist.ClassNames[k]} (exit {m + 1}) |");
+        foreach (var r in results)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $" {baseline.FullMacs / r.MacsPerClass[k]:F2}x | {baseline.PriorityLatency[m] / r.PriorityLatency[m]:F2}x |");
+        }
+
+        sb.AppendLine();
+    }
+
+    sb.AppendLine();
+    sb.AppendLine("## Where each class leaves the network (test images per exit)");
+    foreach (var r in results)
+    {
+        sb.AppendLine();
+        sb.AppendLine($"### {Name(r.Mode)}");
+        sb.AppendLine();
+        sb.AppendLine("| class | " + string.Join(" | ", Enumerable.Range(1, exits).Select(e => $"exit {e}")) + " |");
+        sb.AppendLine("|---|" + string.Concat(Enumerable.Repeat("---|", exits)));
+        for (int k = 0; k < 10; k++)
+        {
+            sb.AppendLine($"| {k} {FashionMnist.ClassNames[k]} | " + string.Join(" | ", Enumerable.Range(0, exits).Select(e => r.PerClassExits[k, e].ToString(CultureInfo.InvariantCulture))) + " |");
+        }
+
+        for (int e = 0; e < exits - 1; e++)
+        {
+            int total = Enumerable.Range(0, 10).Sum(k => r.PerClassExits[k, e]);
+            int own = r.PerClassExits[priorities[e][0], e];
+            sb.AppendLine();
+            sb.Append(CultureInfo.InvariantCulture, $"Exit {e + 1} precision (share of its exits that are class {priorities[e][0]}): {(total == 0 ? "no exits" : $"{own}/{total} = {(double)own / total:P1}")}.");
+        }
+
+        sb.AppendLine();
+    }
+
+    return sb.ToString();
+}
+
+static string Name(ClassyNetMode mode) => mode switch
+{
+    ClassyNetMode.Baseline => "Baseline",
+    ClassyNetMode.BranchyNet => "BN",
+    ClassyNetMode.ClassyNet => "CN",
+    _ => "CN+C",
+};
+
+static Dictionary<string, string> Args(string[] args)
+{
+    var result = new Dictionary<string, string>();
+    for (int i = 0; i < args.Length; i++)
+    {
+        if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+        {
+            throw new ArgumentException($"Unexpected argument '{args[i]}': use --name value pairs (see the header of samples/FashionMnist/Program.cs).");
+        }
+
+        result[args[i][2..]] = args[++i];
+    }
+
+    return result;
+}
+
+internal sealed record ModeResult(ClassyNetMode Mode, double Accuracy, double FinalLoss, double TrainSeconds, double SamplesPerSecond, int[,] PerClassExits, double[] MacsPerClass, double AverageMacs, double[] PriorityLatency, long FullMacs);

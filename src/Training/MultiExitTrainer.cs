@@ -83,6 +83,7 @@ public sealed class MultiExitTrainer
     {
         ArgumentNullException.ThrowIfNull(data);
         data.CheckLabels(_sets.ClassCount, nameof(data));
+        CheckSampleShape(data);
         var (train, validation) = Split(data);
         if (train.Count == 0)
         {
@@ -226,6 +227,32 @@ public sealed class MultiExitTrainer
         }
 
         return epoch;
+    }
+
+    /// <summary>Runs one sample through the network so a wrong input shape is reported against <c>data</c>, not deep inside an op.</summary>
+    private void CheckSampleShape(TensorDataset data)
+    {
+        if (data.Count == 0)
+        {
+            return;
+        }
+
+        bool wasTraining = _network.IsTraining;
+        _network.Eval();
+        try
+        {
+            using var noGrad = GradMode.NoGrad();
+            using var scope = TensorScope.Begin();
+            _network.Forward(Batch(data, [0]).X);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"Samples of shape [{string.Join(", ", data.SampleShape)}] do not fit this network: {e.Message}", nameof(data), e);
+        }
+        finally
+        {
+            _network.Train(wasTraining);
+        }
     }
 
     private void SaveCheckpointIfConfigured(int completedEpochs)

@@ -173,6 +173,9 @@ public sealed class MultiExitTrainerTests
         var badLabels = new TensorDataset(new float[4], [0, 7], 2);
         var label = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new MultiExitTrainer(branchy, new MultiExitTrainerOptions()).Fit(badLabels));
         StringAssert.Contains(label.Message, "sample 1");
+        var shape = Assert.ThrowsExactly<ArgumentException>(() => new MultiExitTrainer(branchy, new MultiExitTrainerOptions()).Fit(new TensorDataset(new float[6], [0, 1], 3)));
+        Assert.AreEqual("data", shape.ParamName);
+        StringAssert.Contains(shape.Message, "[3]");
         var nan = Assert.ThrowsExactly<ArgumentException>(() => new TensorDataset([0f, float.NaN], [0], 2));
         StringAssert.Contains(nan.Message, "sample 0");
         Assert.ThrowsExactly<ArgumentException>(() => new TensorDataset(new float[5], [0, 1], 2));

@@ -25,8 +25,9 @@ public sealed class MatFile
 
     private readonly Dictionary<string, MatArray> byName = new(StringComparer.Ordinal);
 
-    private MatFile(string headerText, List<MatArray> arrays)
+    private MatFile(string source, string headerText, List<MatArray> arrays)
     {
+        Source = source;
         HeaderText = headerText;
         Arrays = arrays;
         foreach (var array in arrays)
@@ -34,6 +35,9 @@ public sealed class MatFile
             byName.TryAdd(array.Name, array);
         }
     }
+
+    /// <summary>The path (or the name given to <see cref="Read(Stream, string)"/>) the file was read from.</summary>
+    public string Source { get; }
 
     /// <summary>The descriptive text of the header (e.g. "MATLAB 5.0 MAT-file, Platform: ..."), trailing blanks removed.</summary>
     public string HeaderText { get; }
@@ -43,7 +47,7 @@ public sealed class MatFile
 
     /// <summary>The variable called <paramref name="name"/>; throws <see cref="KeyNotFoundException"/> listing the names present when absent.</summary>
     public MatArray this[string name] => TryGetArray(name, out var array) ? array
-        : throw new KeyNotFoundException($"The MAT-file has no variable '{name}'; it holds [{string.Join(", ", Arrays.Select(a => a.Name))}].");
+        : throw new KeyNotFoundException($"MAT-file '{Source}' has no variable '{name}'; it holds [{string.Join(", ", Arrays.Select(a => a.Name))}].");
 
     /// <summary>Finds the (first) variable called <paramref name="name"/>.</summary>
     public bool TryGetArray(string name, [NotNullWhen(true)] out MatArray? array) => byName.TryGetValue(name, out array);
@@ -131,7 +135,7 @@ public sealed class MatFile
             }
         }
 
-        return new MatFile(text, arrays);
+        return new MatFile(source, text, arrays);
     }
 
     private static void ReadCompressed(List<MatArray> arrays, Stream stream, Reader outer, long compressedBytes, string what)

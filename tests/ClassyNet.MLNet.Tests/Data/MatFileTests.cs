@@ -46,6 +46,8 @@ public sealed class MatFileTests
             StringAssert.Contains(wrongType.Message, "UInt8");
             var missing = Assert.ThrowsExactly<KeyNotFoundException>(() => mat["nope"]);
             StringAssert.Contains(missing.Message, "longer_name");
+            StringAssert.Contains(missing.Message, path);
+            Assert.AreEqual(path, mat.Source);
             Assert.IsFalse(mat.TryGetArray("nope", out _));
         }
     }

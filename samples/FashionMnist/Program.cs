@@ -6,6 +6,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using ClassyNet.MLNet.Data;
+using ClassyNet.MLNet.Evaluation.Reports;
 using ClassyNet.MLNet.Inference;
 using ClassyNet.MLNet.Losses;
 using ClassyNet.MLNet.Networks;
@@ -74,8 +75,10 @@ foreach (var mode in Enum.GetValues<ClassyNetMode>())
     Console.WriteLine($"{mode}: accuracy {accuracy:P2}, avg MACs {run.AverageMacs / 1e6:F2} M, trained in {trainSeconds:F0} s");
 }
 
-File.WriteAllText(output, Report(results, priorities, train.Count, test.Count, epochs, depth, exitLayers, weights, thresholds, string.Join(" ", args)));
-Console.WriteLine($"Wrote {output}");
+string figure = Path.ChangeExtension(output, null) + "-exits.svg";
+ExitDistributionFigure.Render(results.Select(r => (Name(r.Mode), r.PerClassExits)).ToList(), FashionMnist.ClassNames, $"Fashion-MNIST test images leaving at each exit (ResNet-{depth}, {exits} exits)").Save(figure);
+File.WriteAllText(output, Report(results, priorities, train.Count, test.Count, epochs, depth, exitLayers, weights, thresholds, string.Join(" ", args), Path.GetFileName(figure)));
+Console.WriteLine($"Wrote {output} and {figure}");
 
 static double TimeBatch(EarlyExitPredictor predictor, TensorDataset subset)
 {
@@ -92,7 +95,7 @@ static double TimeBatch(EarlyExitPredictor predictor, TensorDataset subset)
     return best;
 }
 
-static string Report(List<ModeResult> results, int[][] priorities, int trainCount, int testCount, int epochs, int depth, int[] layers, float[] weights, float[] thresholds, string args)
+static string Report(List<ModeResult> results, int[][] priorities, int trainCount, int testCount, int epochs, int depth, int[] layers, float[] weights, float[] thresholds, string args, string figure)
 {
     var baseline = results.Single(r => r.Mode == ClassyNetMode.Baseline);
     var sb = new StringBuilder();
@@ -133,6 +136,8 @@ static string Report(List<ModeResult> results, int[][] priorities, int trainCoun
 
     sb.AppendLine();
     sb.AppendLine("## Where each class leaves the network (test images per exit)");
+    sb.AppendLine();
+    sb.AppendLine($"![exit distribution]({figure})");
     foreach (var r in results)
     {
         sb.AppendLine();

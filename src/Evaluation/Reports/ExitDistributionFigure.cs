@@ -26,9 +26,9 @@ public static class ExitDistributionFigure
             throw new ArgumentException($"Every model needs counts of shape [{classes}, {exits}] and there must be {classes} class names.", nameof(models));
         }
 
-        const double left = 70, top = 60, plotHeight = 340, bottom = 120, barWidth = 18, barGap = 4, groupGap = 26;
-        double groupWidth = (models.Count * (barWidth + barGap)) + groupGap;
-        double width = Math.Max(800, left + (exits * groupWidth) + 30);
+        const double left = 70, top = 60, plotHeight = 340, bottom = 140, barGap = 4, groupGap = 26, width = 900;
+        double groupWidth = (width - left - 30) / exits;
+        double barWidth = Math.Min(28, ((groupWidth - groupGap) / models.Count) - barGap);
         double height = top + plotHeight + bottom;
         int max = Enumerable.Range(0, exits).Max(e => models.Max(m => Enumerable.Range(0, classes).Sum(k => m.Counts[k, e])));
         double scaleMax = NiceCeiling(Math.Max(max, 1));
@@ -45,7 +45,7 @@ public static class ExitDistributionFigure
         svg.Text(18, top + (plotHeight / 2), "samples leaving at the exit", 12, "middle", rotate: -90);
         for (int e = 0; e < exits; e++)
         {
-            double gx = left + 14 + (e * groupWidth);
+            double gx = left + (groupGap / 2) + (e * groupWidth) + ((groupWidth - groupGap - (models.Count * (barWidth + barGap))) / 2);
             for (int m = 0; m < models.Count; m++)
             {
                 double x = gx + (m * (barWidth + barGap)), y = y0;
@@ -67,13 +67,12 @@ public static class ExitDistributionFigure
 
         svg.Line(left, y0, width - 20, y0, "#333");
         svg.Line(left, top, left, y0, "#333");
-        double lx = left, ly = height - 22;
+        int perRow = (classes + 1) / 2;
         for (int k = 0; k < classes; k++)
         {
-            string name = $"{k} {classNames[k]}";
+            double lx = left + ((k % perRow) * ((width - left) / perRow)), ly = height - 40 + ((k / perRow) * 20);
             svg.Rect(lx, ly - 10, 12, 12, DecisionRegionFigure.ClassColors[k % DecisionRegionFigure.ClassColors.Count]);
-            svg.Text(lx + 16, ly, name, 11);
-            lx += 24 + (6.2 * name.Length);
+            svg.Text(lx + 16, ly, $"{k} {classNames[k]}", 11);
         }
 
         return svg;

@@ -1,0 +1,285 @@
+using System.Text.Json;
+using ClassyNet.MLNet.Tensors;
+
+namespace ClassyNet.MLNet.Networks;
+
+/// <summary>
+/// A serialisable description of a multi-exit architecture: enough to rebuild the same <see cref="MultiExitNetwork"/>
+/// (same modules, same parameter names and shapes) with <see cref="Build"/>, so weights saved from one network load into
+/// the rebuilt one. Create it with <see cref="ResNet"/>, <see cref="Mlp"/> or <see cref="AlexNet"/>; round-trip it with
+/// <see cref="ToJson"/> and <see cref="FromJson"/>.
+/// </summary>
+public sealed class NetworkSpec
+{
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+
+    private NetworkSpec(NetworkKind kind, int depth, int[] exitsAfterLayer, int inChannels, int imageSize, int inputFeatures, int[] widths, int layersPerStage, int classes, int[] exitOutputs)
+    {
+        Kind = kind;
+        Depth = depth;
+        ExitsAfterLayer = exitsAfterLayer;
+        InChannels = inChannels;
+        ImageSize = imageSize;
+        InputFeatures = inputFeatures;
+        Widths = widths;
+        LayersPerStage = layersPerStage;
+        Classes = classes;
+        ExitOutputs = exitOutputs;
+    }
+
+    /// <summary>The architecture family.</summary>
+    public NetworkKind Kind { get; }
+
+    /// <summary>ResNet depth (6n+2); 0 for the other kinds.</summary>
+    public int Depth { get; }
+
+    /// <summary>ResNet: conv-layer index after which each exit sits (the last is <see cref="Depth"/>); empty for the other kinds.</summary>
+    public IReadOnlyList<int> ExitsAfterLayer { get; }
+
+    /// <summary>Image channels (ResNet, AlexNet); 0 for the MLP.</summary>
+    public int InChannels { get; }
+
+    /// <summary>Image height = width (ResNet, AlexNet); 0 for the MLP.</summary>
+    public int ImageSize { get; }
+
+    /// <summary>MLP input features; 0 for the image networks.</summary>
+    public int InputFeatures { get; }
+
+    /// <summary>MLP stage widths (one stage and exit per width); empty for the image networks.</summary>
+    public IReadOnlyList<int> Widths { get; }
+
+    /// <summary>MLP Linear+ReLU layers per stage; 0 for the image networks.</summary>
+    public int LayersPerStage { get; }
+
+    /// <summary>Number of classes K (outputs of the final exit).</summary>
+    public int Classes { get; }
+
+    /// <summary>Logit count of each exit (|S_m| + 1 for an exit with a bag, K otherwise).</summary>
+    public IReadOnlyList<int> ExitOutputs { get; }
+
+    /// <summary>Number of exits M.</summary>
+    public int ExitCount => ExitOutputs.Count;
+
+    /// <summary>One sample's shape without the batch dimension: [C, H, W] for the image networks, [F] for the MLP.</summary>
+    public IReadOnlyList<int> InputShape => Kind == NetworkKind.Mlp ? [InputFeatures] : [InChannels, ImageSize, ImageSize];
+
+    /// <summary>
+    /// A ResNet (<see cref="Architectures.ResNet"/>) for <paramref name="imageSize"/> x <paramref name="imageSize"/> images
+    /// with <paramref name="inChannels"/> channels. <paramref name="exitOutputs"/> defaults to <paramref name="classes"/> at every exit.
+    /// </summary>
+    public static NetworkSpec ResNet(int depth, IReadOnlyList<int> exitsAfterLayer, int inChannels, int imageSize, int classes, IReadOnlyList<int>? exitOutputs = null)
+    {
+        ArgumentNullException.ThrowIfNull(exitsAfterLayer);
+        var spec = new NetworkSpec(NetworkKind.ResNet, depth, exitsAfterLayer.ToArray(), inChannels, imageSize, 0, [], 0, classes, Outputs(exitOutputs, exitsAfterLayer.Count, classes));
+        spec.Validate();
+        return spec;
+    }
+
+    /// <summary>An MLP (<see cref="Architectures.Mlp"/>) with one stage and exit per entry of <paramref name="widths"/>.</summary>
+    public static NetworkSpec Mlp(int inputFeatures, IReadOnlyList<int> widths, int classes, IReadOnlyList<int>? exitOutputs = null, int layersPerStage = 1)
+    {
+        ArgumentNullException.ThrowIfNull(widths);
+        var spec = new NetworkSpec(NetworkKind.Mlp, 0, [], 0, 0, inputFeatures, widths.ToArray(), layersPerStage, classes, Outputs(exitOutputs, widths.Count, classes));
+        spec.Validate();
+        return spec;
+    }
+
+    /// <summary>The AlexNet-style 3-exit network (<see cref="Architectures.AlexNet"/>) with default exit branches.</summary>
+    public static NetworkSpec AlexNet(int inChannels, int imageSize, int classes, IReadOnlyList<int>? exitOutputs = null)
+    {
+        var spec = new NetworkSpec(NetworkKind.AlexNet, 0, [], inChannels, imageSize, 0, [], 0, classes, Outputs(exitOutputs, 3, classes));
+        spec.Validate();
+        return spec;
+    }
+
+    /// <summary>The same architecture with other per-exit logit counts (e.g. <c>ExitClassSets.OutputCounts()</c>).</summary>
+    public NetworkSpec WithExitOutputs(IReadOnlyList<int> exitOutputs)
+    {
+        ArgumentNullException.ThrowIfNull(exitOutputs);
+        var spec = new NetworkSpec(Kind, Depth, [.. ExitsAfterLayer], InChannels, ImageSize, InputFeatures, [.. Widths], LayersPerStage, Classes, exitOutputs.ToArray());
+        spec.Validate();
+        return spec;
+    }
+
+    /// <summary>Builds a freshly initialised network (deterministic for a given <paramref name="generator"/> seed).</summary>
+    public MultiExitNetwork Build(Generator? generator = null) => Kind switch
+    {
+        NetworkKind.ResNet => Architectures.ResNet(Depth, ExitsAfterLayer, InChannels, Classes, ExitOutputs, generator),
+        NetworkKind.Mlp => Architectures.Mlp(InputFeatures, Widths, Classes, ExitOutputs, LayersPerStage, generator),
+        _ => Architectures.AlexNet(InChannels, ImageSize, Classes, ExitOutputs, exitBranch: null, generator),
+    };
+
+    /// <summary>The spec as indented JSON, e.g. <c>{"kind": "resnet", "depth": 20, "exitsAfterLayer": [7, 13, 20], ...}</c>.</summary>
+    public string ToJson() => JsonSerializer.Serialize(
+        new Dto
+        {
+            Kind = KindName(Kind),
+            Depth = Depth,
+            ExitsAfterLayer = [.. ExitsAfterLayer],
+            InChannels = InChannels,
+            ImageSize = ImageSize,
+            InputFeatures = InputFeatures,
+            Widths = [.. Widths],
+            LayersPerStage = LayersPerStage,
+            Classes = Classes,
+            ExitOutputs = [.. ExitOutputs],
+        },
+        JsonOptions);
+
+    /// <summary>Parses <see cref="ToJson"/>'s output; anything malformed or inconsistent is an <see cref="InvalidDataException"/>.</summary>
+    public static NetworkSpec FromJson(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        Dto? dto;
+        try
+        {
+            dto = JsonSerializer.Deserialize<Dto>(json, JsonOptions);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"Network spec is not valid JSON: {e.Message}", e);
+        }
+
+        if (dto is null)
+        {
+            throw new InvalidDataException("Network spec is empty (JSON null).");
+        }
+
+        var kind = dto.Kind?.ToLowerInvariant() switch
+        {
+            "resnet" => NetworkKind.ResNet,
+            "mlp" => NetworkKind.Mlp,
+            "alexnet" => NetworkKind.AlexNet,
+            _ => throw new InvalidDataException($"Network spec has kind '{dto.Kind ?? "<missing>"}'; expected resnet, mlp or alexnet."),
+        };
+        var spec = new NetworkSpec(kind, dto.Depth, dto.ExitsAfterLayer ?? [], dto.InChannels, dto.ImageSize, dto.InputFeatures, dto.Widths ?? [], dto.LayersPerStage, dto.Classes, dto.ExitOutputs ?? []);
+        try
+        {
+            spec.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"Network spec is inconsistent: {e.Message}", e);
+        }
+
+        return spec;
+    }
+
+    /// <summary>Short readable form, e.g. <c>resnet-20 exits [7, 13, 20] on [1, 28, 28], 10 classes</c>.</summary>
+    public override string ToString() => Kind switch
+    {
+        NetworkKind.ResNet => $"resnet-{Depth} exits after layers [{string.Join(", ", ExitsAfterLayer)}] on [{string.Join(", ", InputShape)}], {Classes} classes",
+        NetworkKind.Mlp => $"mlp widths [{string.Join(", ", Widths)}] on [{InputFeatures}], {Classes} classes",
+        _ => $"alexnet 3 exits on [{string.Join(", ", InputShape)}], {Classes} classes",
+    };
+
+    /// <summary>The JSON name of <paramref name="kind"/>.</summary>
+    public static string KindName(NetworkKind kind) => kind switch
+    {
+        NetworkKind.ResNet => "resnet",
+        NetworkKind.Mlp => "mlp",
+        NetworkKind.AlexNet => "alexnet",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "kind must be ResNet, Mlp or AlexNet."),
+    };
+
+    private static int[] Outputs(IReadOnlyList<int>? exitOutputs, int exits, int classes) =>
+        exitOutputs?.ToArray() ?? Enumerable.Repeat(classes, exits).ToArray();
+
+    private void Validate()
+    {
+        if (Classes < 2)
+        {
+            throw new ArgumentOutOfRangeException("classes", Classes, "classes must be at least 2.");
+        }
+
+        if (ExitOutputs.Count == 0 || ExitOutputs.Any(o => o < 2) || ExitOutputs[^1] != Classes)
+        {
+            throw new ArgumentException($"exitOutputs [{string.Join(", ", ExitOutputs)}] must give one logit count >= 2 per exit, the last equal to classes ({Classes}).", "exitOutputs");
+        }
+
+        switch (Kind)
+        {
+            case NetworkKind.ResNet:
+                if (Depth < 8 || (Depth - 2) % 6 != 0)
+                {
+                    throw new ArgumentOutOfRangeException("depth", Depth, "ResNet depth must be 6n + 2 with n >= 1 (8, 14, 20, 32, 56, 110, ...).");
+                }
+
+                if (ExitsAfterLayer.Count != ExitOutputs.Count)
+                {
+                    throw new ArgumentException($"exitsAfterLayer has {ExitsAfterLayer.Count} entries but exitOutputs has {ExitOutputs.Count}; one per exit.", "exitsAfterLayer");
+                }
+
+                CheckImage(minSize: 4);
+                break;
+            case NetworkKind.Mlp:
+                if (InputFeatures < 1)
+                {
+                    throw new ArgumentOutOfRangeException("inputFeatures", InputFeatures, "inputFeatures must be >= 1.");
+                }
+
+                if (Widths.Count == 0 || Widths.Any(w => w < 1) || Widths.Count != ExitOutputs.Count)
+                {
+                    throw new ArgumentException($"widths [{string.Join(", ", Widths)}] must give one width >= 1 per exit ({ExitOutputs.Count}).", "widths");
+                }
+
+                if (LayersPerStage < 1)
+                {
+                    throw new ArgumentOutOfRangeException("layersPerStage", LayersPerStage, "layersPerStage must be >= 1.");
+                }
+
+                break;
+            case NetworkKind.AlexNet:
+                if (ExitOutputs.Count != 3)
+                {
+                    throw new ArgumentException($"AlexNet has 3 exits; exitOutputs has {ExitOutputs.Count}.", "exitOutputs");
+                }
+
+                CheckImage(minSize: 24);
+                if (ImageSize > 64)
+                {
+                    throw new ArgumentOutOfRangeException("imageSize", ImageSize, "AlexNet imageSize must be in [24, 64].");
+                }
+
+                break;
+            default:
+                throw new ArgumentOutOfRangeException("kind", Kind, "kind must be ResNet, Mlp or AlexNet.");
+        }
+    }
+
+    private void CheckImage(int minSize)
+    {
+        if (InChannels < 1)
+        {
+            throw new ArgumentOutOfRangeException("inChannels", InChannels, "inChannels must be >= 1.");
+        }
+
+        if (ImageSize < minSize)
+        {
+            throw new ArgumentOutOfRangeException("imageSize", ImageSize, $"imageSize must be >= {minSize}.");
+        }
+    }
+
+    private sealed class Dto
+    {
+        public string? Kind { get; set; }
+
+        public int Depth { get; set; }
+
+        public int[]? ExitsAfterLayer { get; set; }
+
+        public int InChannels { get; set; }
+
+        public int ImageSize { get; set; }
+
+        public int InputFeatures { get; set; }
+
+        public int[]? Widths { get; set; }
+
+        public int LayersPerStage { get; set; }
+
+        public int Classes { get; set; }
+
+        public int[]? ExitOutputs { get; set; }
+    }
+}

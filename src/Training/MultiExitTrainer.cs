@@ -263,16 +263,30 @@ public sealed class MultiExitTrainer
         }
     }
 
-    private (TensorDataset Train, TensorDataset? Validation) Split(TensorDataset data)
+    private (TensorDataset Train, TensorDataset? Validation) Split(TensorDataset data) => SplitValidation(data, _options.ValidationFraction, _options.Seed);
+
+    /// <summary>
+    /// The training/validation split <see cref="Fit"/> makes for <see cref="MultiExitTrainerOptions.ValidationFraction"/>
+    /// <paramref name="fraction"/> and <see cref="MultiExitTrainerOptions.Seed"/> <paramref name="seed"/>: a seeded
+    /// shuffle, the first round(count * fraction) samples held out. Use it to recover the held-out set later (for
+    /// threshold calibration). Validation is null when nothing is held out.
+    /// </summary>
+    public static (TensorDataset Train, TensorDataset? Validation) SplitValidation(TensorDataset data, float fraction, int seed)
     {
-        int held = (int)Math.Round(data.Count * _options.ValidationFraction);
+        ArgumentNullException.ThrowIfNull(data);
+        if (!(fraction >= 0 && fraction < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "fraction must be in [0, 1).");
+        }
+
+        int held = (int)Math.Round(data.Count * fraction);
         if (held == 0)
         {
             return (data, null);
         }
 
         var order = Enumerable.Range(0, data.Count).ToArray();
-        new Generator(unchecked((ulong)_options.Seed ^ 0x5DEECE66DUL)).Shuffle(order.AsSpan());
+        new Generator(unchecked((ulong)seed ^ 0x5DEECE66DUL)).Shuffle(order.AsSpan());
         return (data.Subset(order.AsSpan(held)), data.Subset(order.AsSpan(0, held)));
     }
 

@@ -1,0 +1,8 @@
+using System.CommandLine;
+
+namespace ClassyNet.Cli;
+
+internal static class CalibrateCommand
+{
+    public static Command Create(CliContext context) => new("calibrate", "todo");
+}

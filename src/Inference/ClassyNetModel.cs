@@ -215,7 +215,22 @@ public sealed class ClassyNetModel
     public EarlyExitBatchResult Predict(TensorDataset data, int batchSize = 256, EarlyExitPredictor? predictor = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        var prepared = PrepareInputs(data);
+        return PredictPrepared(PrepareInputs(data), batchSize, predictor);
+    }
+
+    /// <summary>
+    /// Early-exit predictions for data already passed through <see cref="PrepareInputs"/> (normalised, samples shaped
+    /// as <see cref="InputShape"/>), run batched; use it to time inference without the normalisation.
+    /// </summary>
+    public EarlyExitBatchResult PredictPrepared(TensorDataset prepared, int batchSize = 256, EarlyExitPredictor? predictor = null)
+    {
+        ArgumentNullException.ThrowIfNull(prepared);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        if (!prepared.SampleShape.SequenceEqual(InputShape))
+        {
+            throw new ArgumentException($"prepared has samples of shape [{string.Join(", ", prepared.SampleShape)}]; pass the output of PrepareInputs (shape [{string.Join(", ", InputShape)}]).", nameof(prepared));
+        }
+
         predictor ??= CreatePredictor();
         var predictions = new EarlyExitPrediction[prepared.Count];
         long macs = 0;

@@ -2,6 +2,7 @@
 // with one priority class per early exit (classes 9, 8, 6, 1, 7, 0 in the paper's order). Writes a Markdown report.
 //   dotnet run --project samples/FashionMnist -c Release -- [--epochs 3] [--train-limit 60000] [--test-limit 10000]
 //       [--depth 20] [--exits 7,13,20] [--out docs/results-fashion-mnist.md] [--data /usr/share/datasets/fashion-mnist]
+//       [--models DIR]   (also saves each trained model as DIR/<mode>.zip, e.g. for `classynet report`)
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -21,6 +22,7 @@ int depth = int.Parse(options.GetValueOrDefault("depth", "20"), CultureInfo.Inva
 int[] exitLayers = options.GetValueOrDefault("exits", "7,13,20").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
 string output = options.GetValueOrDefault("out", "docs/results-fashion-mnist.md");
 string dataDir = options.GetValueOrDefault("data", FashionMnist.DefaultDirectory);
+string? modelDir = options.GetValueOrDefault("models");
 
 var train = FashionMnist.Load(dataDir, FashionMnistSplit.Train, trainLimit);
 var test = FashionMnist.Load(dataDir, FashionMnistSplit.Test, testLimit);
@@ -34,7 +36,8 @@ var results = new List<ModeResult>();
 foreach (var mode in Enum.GetValues<ClassyNetMode>())
 {
     var preset = ClassyNetPreset.Create(mode, 10, priorities, weights, thresholds);
-    var net = Architectures.ResNet(depth, exitLayers, inChannels: 1, classes: 10, exitOutputs: preset.ExitClasses.OutputCounts(), generator: new Generator(1));
+    var spec = NetworkSpec.ResNet(depth, exitLayers, inChannels: 1, imageSize: 28, classes: 10, exitOutputs: preset.ExitClasses.OutputCounts());
+    var net = spec.Build(new Generator(1));
     var trainer = new MultiExitTrainer(net, preset.Apply(new MultiExitTrainerOptions { Epochs = epochs, BatchSize = 64, Seed = 1 }));
     var watch = Stopwatch.StartNew();
     var history = trainer.Fit(train, new Progress<TrainingProgress>(p =>
@@ -45,6 +48,13 @@ foreach (var mode in Enum.GetValues<ClassyNetMode>())
         }
     }));
     double trainSeconds = watch.Elapsed.TotalSeconds;
+    if (modelDir is not null)
+    {
+        Directory.CreateDirectory(modelDir);
+        string modelPath = Path.Combine(modelDir, Name(mode).ToLowerInvariant().Replace("+", "", StringComparison.Ordinal) + ".zip");
+        new ClassyNetModel(spec, net, preset.ExitClasses, preset.ExitThresholds) { ClassNames = FashionMnist.ClassNames, Mode = Name(mode) }.Save(modelPath);
+        Console.WriteLine($"  saved {modelPath}");
+    }
 
     var predictor = new EarlyExitPredictor(net, preset.ExitClasses, preset.ExitThresholds, [1, 28, 28]);
     EarlyExitBatchResult run;

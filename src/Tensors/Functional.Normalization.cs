@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Numerics.Tensors;
 using ClassyNet.MLNet.Tensors.Kernels;
 
@@ -48,12 +49,7 @@ public static partial class Functional
                     double sq = 0;
                     for (int s = 0; s < n; s++)
                     {
-                        var p = x.AsSpan((s * c + ch) * plane, plane);
-                        for (int i = 0; i < p.Length; i++)
-                        {
-                            float d = p[i] - mu;
-                            sq += d * d;
-                        }
+                        sq += SumSquaredDeviation(x.AsSpan((s * c + ch) * plane, plane), mu);
                     }
 
                     double variance = sq / m;
@@ -96,8 +92,7 @@ public static partial class Functional
             {
                 int ch = p % c;
                 var dst = y.AsSpan(p * plane, plane);
-                TensorPrimitives.Multiply(x.AsSpan(p * plane, plane), scale[ch], dst);
-                TensorPrimitives.Add(dst, shift[ch], dst);
+                ScaleShift(x.AsSpan(p * plane, plane), scale[ch], shift[ch], dst);
             }
         });
 
@@ -135,8 +130,9 @@ public static partial class Functional
                     int off = (s * c + ch) * plane;
                     var dy = gy.AsSpan(off, plane);
                     var xs = x.AsSpan(off, plane);
-                    sdy += TensorPrimitives.Sum(dy);
-                    sdyx += TensorPrimitives.Dot(dy, xs) - mu * TensorPrimitives.Sum(dy);
+                    float sumDyPlane = TensorPrimitives.Sum(dy);
+                    sdy += sumDyPlane;
+                    sdyx += TensorPrimitives.Dot(dy, xs) - mu * sumDyPlane;
                 }
 
                 sumDy[ch] = (float)sdy;
@@ -168,11 +164,7 @@ public static partial class Functional
                     // dx = k * (dy - mean(dy) - xhat * mean(dy * xhat)), xhat = (x - mu) * invStd
                     float meanDy = sumDy[ch] / m;
                     float a = sumDyXhat[ch] / m * invStd[ch];
-                    float mu = mean[ch];
-                    for (int i = 0; i < dst.Length; i++)
-                    {
-                        dst[i] = k * (dy[i] - meanDy - (xs[i] - mu) * a);
-                    }
+                    BatchNormInputGrad(dy, xs, dst, k, meanDy, mean[ch], a);
                 }
             });
         }
@@ -189,5 +181,64 @@ public static partial class Functional
         }
 
         return weight is null ? [gx] : [gx, gw, gb];
+    }
+
+    /// <summary>Sum of (x - mu)^2 over a plane: float lanes (a plane is at most a few thousand values), double total.</summary>
+    private static double SumSquaredDeviation(ReadOnlySpan<float> x, float mu)
+    {
+        var center = new Vector<float>(mu);
+        var acc = Vector<float>.Zero;
+        int i = 0;
+        for (; i <= x.Length - Vector<float>.Count; i += Vector<float>.Count)
+        {
+            var d = new Vector<float>(x.Slice(i)) - center;
+            acc += d * d;
+        }
+
+        double sum = Vector.Sum(acc);
+        for (; i < x.Length; i++)
+        {
+            float d = x[i] - mu;
+            sum += d * d;
+        }
+
+        return sum;
+    }
+
+    /// <summary>dx = k * (dy - meanDy - (x - mu) * a), lane by lane (the same rounding as the scalar formula).</summary>
+    private static void BatchNormInputGrad(ReadOnlySpan<float> dy, ReadOnlySpan<float> x, Span<float> dst, float k, float meanDy, float mu, float a)
+    {
+        var vk = new Vector<float>(k);
+        var vMeanDy = new Vector<float>(meanDy);
+        var vMu = new Vector<float>(mu);
+        var va = new Vector<float>(a);
+        int i = 0;
+        for (; i <= dst.Length - Vector<float>.Count; i += Vector<float>.Count)
+        {
+            var r = vk * (new Vector<float>(dy.Slice(i)) - vMeanDy - ((new Vector<float>(x.Slice(i)) - vMu) * va));
+            r.CopyTo(dst.Slice(i));
+        }
+
+        for (; i < dst.Length; i++)
+        {
+            dst[i] = k * (dy[i] - meanDy - (x[i] - mu) * a);
+        }
+    }
+
+    /// <summary>dst = x * scale + shift in one pass (multiply, then add: no fused rounding).</summary>
+    private static void ScaleShift(ReadOnlySpan<float> x, float scale, float shift, Span<float> dst)
+    {
+        var vScale = new Vector<float>(scale);
+        var vShift = new Vector<float>(shift);
+        int i = 0;
+        for (; i <= dst.Length - Vector<float>.Count; i += Vector<float>.Count)
+        {
+            ((new Vector<float>(x.Slice(i)) * vScale) + vShift).CopyTo(dst.Slice(i));
+        }
+
+        for (; i < dst.Length; i++)
+        {
+            dst[i] = (x[i] * scale) + shift;
+        }
     }
 }

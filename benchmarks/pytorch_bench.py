@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""PyTorch counterpart of the ClassyNet.MLNet quick benchmark (benchmarks/ClassyNet.MLNet.Benchmarks, --quick).
+
+Measures the same five things on the same R20-3E (ResNet-20, exits after layers 7, 13, 20; 1x28x28 inputs; ten
+classes; exit loss weights 0.4/0.3/0.3; Adam lr 1e-3) with torch.set_num_threads(2):
+
+  1. training samples/s (batch 64: forward all exits, weighted CE, backward, Adam step)
+  2. batch-1 latency through all exits and of the exit-1 prefix (eval, no grad; median)
+  3. batch-256 inference samples/s (all exits)
+  4. SGEMM 512x512x512 GFLOP/s (torch.mm into a preallocated output)
+  5. bytes allocated per training step: not measurable for PyTorch's native allocator; reported as nan
+
+    /usr/bin/python3 benchmarks/pytorch_bench.py [seconds-per-measurement]
+
+Prints a table and `RESULT name value` lines (same names as the .NET quick mode).
+"""
+import math
+import os
+import statistics
+import sys
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+EXIT_WEIGHTS = (0.4, 0.3, 0.3)
+
+
+class BasicBlock(nn.Module):
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        if stride != 1 or cin != cout:
+            self.shortcut = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, 0, bias=False), nn.BatchNorm2d(cout))
+        else:
+            self.shortcut = None
+
+    def forward(self, x):
+        h = F.relu(self.bn1(self.conv1(x)))
+        h = self.bn2(self.conv2(h))
+        skip = self.shortcut(x) if self.shortcut is not None else x
+        return F.relu(h + skip)
+
+
+class Exit(nn.Module):
+    def __init__(self, channels, classes):
+        super().__init__()
+        self.fc = nn.Linear(channels, classes)
+
+    def forward(self, x):
+        return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
+
+
+class R20ThreeExit(nn.Module):
+    """ResNet-20 with exits after layers 7, 13 and 20 (after each stage of three basic blocks)."""
+
+    def __init__(self, in_channels=1, classes=10):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(in_channels, 16, 3, 1, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU())
+        stages, cin = [], 16
+        for s, width in enumerate((16, 32, 64)):
+            blocks = []
+            for b in range(3):
+                blocks.append(BasicBlock(cin, width, 2 if s > 0 and b == 0 else 1))
+                cin = width
+            stages.append(nn.Sequential(*blocks))
+        self.stages = nn.ModuleList(stages)
+        self.exits = nn.ModuleList([Exit(c, classes) for c in (16, 32, 64)])
+
+    def forward(self, x):
+        logits = []
+        x = self.stem(x)
+        for stage, head in zip(self.stages, self.exits):
+            x = stage(x)
+            logits.append(head(x))
+        return logits
+
+    def forward_exit1(self, x):
+        return self.exits[0](self.stages[0](self.stem(x)))
+
+
+def measure(fn, seconds):
+    """Warm up, then time single calls for about `seconds`; returns (mean, median) seconds per call."""
+    start = time.perf_counter()
+    calls = 0
+    while calls < 3 or time.perf_counter() - start < min(1.0, seconds / 3):
+        fn()
+        calls += 1
+    times = []
+    total = time.perf_counter()
+    while len(times) < 5 or time.perf_counter() - total < seconds:
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return sum(times) / len(times), statistics.median(times)
+
+
+def main():
+    seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 3.0
+    torch.set_num_threads(2)
+    torch.manual_seed(1)
+    model = R20ThreeExit()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    x_train = torch.randn(64, 1, 28, 28)
+    y_train = torch.arange(64) % 10
+    x_one = torch.randn(1, 1, 28, 28)
+    x_batch = torch.randn(256, 1, 28, 28)
+
+    def train_step():
+        model.train()
+        opt.zero_grad()
+        logits = model(x_train)
+        loss = sum(w * F.cross_entropy(l, y_train) for w, l in zip(EXIT_WEIGHTS, logits))
+        loss.backward()
+        opt.step()
+
+    def infer(x):
+        model.eval()
+        with torch.no_grad():
+            return model(x)
+
+    def exit1():
+        model.eval()
+        with torch.no_grad():
+            return model.forward_exit1(x_one)
+
+    a = torch.rand(512, 512) * 2 - 1
+    b = torch.rand(512, 512) * 2 - 1
+    c = torch.empty(512, 512)
+
+    results = []
+    mean, _ = measure(train_step, seconds)
+    results.append(("train_samples_per_s", 64 / mean, "samples/s"))
+    _, median = measure(lambda: infer(x_one), seconds)
+    results.append(("latency_b1_all_exits_ms", median * 1e3, "ms"))
+    _, median = measure(exit1, seconds)
+    results.append(("latency_b1_exit1_ms", median * 1e3, "ms"))
+    mean, _ = measure(lambda: infer(x_batch), seconds)
+    results.append(("infer_b256_samples_per_s", 256 / mean, "samples/s"))
+    mean, _ = measure(lambda: torch.mm(a, b, out=c), seconds)
+    results.append(("sgemm_512_gflops", 2 * 512 ** 3 / mean / 1e9, "GFLOP/s"))
+    results.append(("alloc_bytes_per_train_step", math.nan, "bytes"))
+
+    core = os.environ.get("OPENBLAS_CORETYPE", "auto-detected")
+    print(f"# PyTorch {torch.__version__} quick benchmark: threads {torch.get_num_threads()}, OPENBLAS_CORETYPE {core}")
+    print(f"| {'metric':<28} | {'value':>14} | unit |")
+    print(f"|{'-' * 30}|{'-' * 16}|------|")
+    for name, value, unit in results:
+        print(f"| {name:<28} | {value:14.3f} | {unit} |")
+    for name, value, _ in results:
+        print(f"RESULT {name} {value!r}")
+
+
+if __name__ == "__main__":
+    main()

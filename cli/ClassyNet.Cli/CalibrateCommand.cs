@@ -73,7 +73,7 @@ internal static class CalibrateCommand
             Row("before", before, result.FullNetworkMacs, CliParsing.Format(model.Thresholds)),
             Row("calibrated", after, result.FullNetworkMacs, CliParsing.Format(result.Thresholds)),
         };
-        var headers = new List<string> { "", "thresholds", "accuracy", "avg MACs (M)", "speedup" };
+        var headers = new List<string> { "", "thresholds", "accuracy", "avg MACs", "speedup" };
         headers.AddRange(Enumerable.Range(1, model.ExitCount).Select(e => $"exit {e} rate"));
         if (recall is not null)
         {
@@ -96,7 +96,7 @@ internal static class CalibrateCommand
 
     private static List<string> Row(string label, EarlyExitSimulation s, long fullMacs, string thresholds)
     {
-        var row = new List<string> { label, thresholds, CliOutput.Percent(s.Accuracy), CliOutput.Number(s.AverageMacs / 1e6, "F3"), CliOutput.Number(fullMacs / s.AverageMacs) + "x" };
+        var row = new List<string> { label, thresholds, CliOutput.Percent(s.Accuracy), CliOutput.Macs(s.AverageMacs), CliOutput.Number(fullMacs / s.AverageMacs) + "x" };
         row.AddRange(s.ExitRates.Select(CliOutput.Percent));
         return row;
     }

@@ -150,6 +150,34 @@ internal sealed class CliOutput
 
     internal static string Number(double value, string format = "F2") => double.IsNaN(value) ? "-" : value.ToString(format, CultureInfo.InvariantCulture);
 
+    /// <summary>A multiply-add count with a unit that keeps 3-4 significant digits: "31.21 M", "5.94 k", "592".</summary>
+    internal static string Macs(double value)
+    {
+        if (!double.IsFinite(value))
+        {
+            return "-";
+        }
+
+        var (scale, unit) = MacUnit(Math.Abs(value));
+        return (value / scale).ToString(scale == 1 ? "F0" : "F2", CultureInfo.InvariantCulture) + unit;
+    }
+
+    /// <summary>The divisor and suffix ("", " k", " M", " G") for multiply-add counts of the size of <paramref name="typical"/>.</summary>
+    internal static (double Scale, string Unit) MacUnit(double typical) => typical switch
+    {
+        >= 1e9 => (1e9, " G"),
+        >= 1e6 => (1e6, " M"),
+        >= 1e3 => (1e3, " k"),
+        _ => (1, string.Empty),
+    };
+
+    /// <summary>"9 Ankle boot", or just "3" when the class name is its index (CSV data with numeric labels).</summary>
+    internal static string ClassLabel(int index, IReadOnlyList<string> names)
+    {
+        string number = index.ToString(CultureInfo.InvariantCulture);
+        return index >= names.Count || names[index] == number ? number : $"{number} {names[index]}";
+    }
+
     /// <summary>Receives progress: a task label, work done and total, and a status note.</summary>
     internal interface IProgressSink
     {

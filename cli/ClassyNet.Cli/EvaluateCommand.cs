@@ -50,21 +50,21 @@ internal static class EvaluateCommand
         o.Line($"Model {modelPath}: {model}");
         o.Line($"Data: {description}");
         o.Line(string.Create(CultureInfo.InvariantCulture, $"Accuracy: {CliOutput.Percent(eval.Accuracy)} ({Enumerable.Range(0, model.ClassCount).Sum(k => eval.Confusion(k, k))} of {eval.Count} correct)"));
-        o.Line(string.Create(CultureInfo.InvariantCulture, $"Average MACs per sample: {eval.AverageMacs / 1e6:F3} M; full network (all stages and the final exit, no early-exit heads): {fullMacs / 1e6:F3} M; speedup {fullMacs / eval.AverageMacs:F2}x"));
+        o.Line(string.Create(CultureInfo.InvariantCulture, $"Average MACs per sample: {CliOutput.Macs(eval.AverageMacs)}; full network (all stages and the final exit, no early-exit heads): {CliOutput.Macs(fullMacs)}; speedup {fullMacs / eval.AverageMacs:F2}x"));
         o.Line(string.Create(CultureInfo.InvariantCulture, $"Wall time: {seconds * 1000 / eval.Count:F3} ms per sample ({eval.Count / seconds:F0} samples/s, batches of {batchSize})"));
 
         o.Heading("Exits per class (samples and share of the class)");
         var exitHeaders = new List<string> { "class" };
         exitHeaders.AddRange(Enumerable.Range(1, model.ExitCount).Select(e => $"exit {e}"));
-        exitHeaders.AddRange(["recall", "avg MACs (M)"]);
+        exitHeaders.AddRange(["recall", "avg MACs"]);
         var recall = eval.ClassRecall();
         var rows = new List<IReadOnlyList<string>>();
         for (int k = 0; k < model.ClassCount; k++)
         {
-            var row = new List<string> { $"{k} {names[k]}" };
+            var row = new List<string> { CliOutput.ClassLabel(k, names) };
             row.AddRange(Enumerable.Range(0, model.ExitCount).Select(e => $"{eval.ExitCountOf(k, e)} ({CliOutput.Percent(eval.ExitRate(k, e))})"));
             row.Add(CliOutput.Percent(recall[k]));
-            row.Add(CliOutput.Number(eval.ClassAverageMacs[k] / 1e6, "F3"));
+            row.Add(CliOutput.Macs(eval.ClassAverageMacs[k]));
             rows.Add(row);
         }
 
@@ -72,14 +72,14 @@ internal static class EvaluateCommand
         var total = new List<string> { "all" };
         total.AddRange(Enumerable.Range(0, model.ExitCount).Select(e => $"{(int)Math.Round(rates[e] * eval.Count)} ({CliOutput.Percent(rates[e])})"));
         total.Add(CliOutput.Percent(eval.Accuracy));
-        total.Add(CliOutput.Number(eval.AverageMacs / 1e6, "F3"));
+        total.Add(CliOutput.Macs(eval.AverageMacs));
         rows.Add(total);
         o.Table(null, exitHeaders, rows);
 
         o.Heading("Confusion matrix (rows: true class, columns: predicted)");
         var confusion = eval.ConfusionMatrix();
         o.Table(null, ["true \\ pred", .. Enumerable.Range(0, model.ClassCount).Select(k => k.ToString(CultureInfo.InvariantCulture))],
-            Enumerable.Range(0, model.ClassCount).Select(k => (IReadOnlyList<string>)[$"{k} {names[k]}", .. confusion[k].Select(c => c.ToString(CultureInfo.InvariantCulture))]));
+            Enumerable.Range(0, model.ClassCount).Select(k => (IReadOnlyList<string>)[CliOutput.ClassLabel(k, names), .. confusion[k].Select(c => c.ToString(CultureInfo.InvariantCulture))]));
 
         if (jsonPath is not null)
         {

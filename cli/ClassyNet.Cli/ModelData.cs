@@ -70,6 +70,14 @@ internal static class ModelData
                 (model.Metadata.TryGetValue("dataset", out var ds) ? $" (it was trained on {ds})." : "."));
         }
 
+        int maxLabel = loaded.Count == 0 ? -1 : loaded.Labels.Max();
+        if (maxLabel >= model.ClassCount)
+        {
+            // CSV data with numeric labels beyond the model's classes: the class counts differ.
+            throw new CliException($"Model '{modelPath}' has {model.ClassCount} classes (0..{model.ClassCount - 1}) but {name} data has labels up to {maxLabel} ({maxLabel + 1} classes); evaluate a model on the kind of data it was trained on" +
+                (model.Metadata.TryGetValue("dataset", out var trainedOn) ? $" (it was trained on {trainedOn})." : "."));
+        }
+
         int size = model.InputShape.Aggregate(1, (a, d) => a * d);
         if (loaded.SampleSize != size)
         {

@@ -84,7 +84,7 @@ public static class Program
         catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException or JsonException or ClassyNet.MLNet.Losses.NonFiniteLossException)
         {
             // Library validation and file errors carry messages written for users.
-            error.WriteLine("error: " + e.Message);
+            error.WriteLine("error: " + UserMessage(e));
             return UserError;
         }
         catch (Exception e)
@@ -94,4 +94,8 @@ public static class Program
             return InternalError;
         }
     }
+
+    /// <summary>An exception's message without the " (Parameter 'name')" suffix that ArgumentException adds for programmers.</summary>
+    internal static string UserMessage(Exception e) =>
+        e is ArgumentException { ParamName: { } name } ? e.Message.Replace($" (Parameter '{name}')", string.Empty, StringComparison.Ordinal) : e.Message;
 }

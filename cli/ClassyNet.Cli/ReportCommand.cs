@@ -95,9 +95,9 @@ internal static class ReportCommand
             throw new CliException($"The {description} needs samples of the target class {targetClass} and of other classes for the latency figure; it has {targetPool.Length} and {otherPool.Length}.");
         }
 
-        o.Line($"Report on {description}: {string.Join(", ", displayNames)} (baseline: {displayNames[baselineIndex]}); target class {targetClass} {classNames[targetClass]}; {Environment.ProcessorCount} threads.");
+        o.Line($"Report on {description}: {string.Join(", ", displayNames)} (baseline: {displayNames[baselineIndex]}); target class {TargetName(targetClass, classNames)}; {Environment.ProcessorCount} threads.");
         var results = new List<ModelResult>();
-        var mixes = shares.Select(p => Mix(test, targetPool, otherPool, p, Math.Min(s.MixSize, Math.Max(test.Count, 10)), s.Seed)).ToList();
+        var mixes = shares.Select(p => Mix(test, targetPool, otherPool, p, MixSize(s, test.Count), s.Seed)).ToList();
         o.WithProgress("report", sink =>
         {
             // Warm every model up (JIT, buffer pools) before anything is timed, so the first model is not penalised.
@@ -150,28 +150,30 @@ internal static class ReportCommand
         int maxExits = results.Max(r => r.Model.ExitCount);
         string title = $"{DatasetTitle(s.Dataset)} {s.Split} images leaving at each exit";
         ExitDistributionFigure.Render(results.Select(r => (r.Name, Pad(r.Evaluation.ExitCounts(), maxExits))).ToList(), classNames, title).Save(Path.Combine(s.Out, "exits.svg"));
-        string targetName = $"class {targetClass} ({classNames[targetClass]})";
+        string targetName = "class " + TargetName(targetClass, classNames);
         var xs = shares.Select(p => (double)p).ToArray();
         LineChartFigure.Render(results.Select(r => new LineSeries(r.Name, xs, r.MixLatencyMs)).ToList(), $"Latency vs share of {targetName}", $"share of {targetName} in the test mix", "ms per sample (batched early exit)", xTickSuffix: "%")
             .Save(Path.Combine(s.Out, "latency.svg"));
-        LineChartFigure.Render(results.Select(r => new LineSeries(r.Name, xs, r.MixMacs.Select(m => m / 1e6).ToArray())).ToList(), $"Average MACs vs share of {targetName}", $"share of {targetName} in the test mix", "million MACs per sample", xTickSuffix: "%")
+        var (figScale, figUnit) = CliOutput.MacUnit(results.Max(r => r.MixMacs.Max()));
+        string macAxis = figUnit.Trim() switch { "G" => "billion MACs per sample", "M" => "million MACs per sample", "k" => "thousand MACs per sample", _ => "MACs per sample" };
+        LineChartFigure.Render(results.Select(r => new LineSeries(r.Name, xs, r.MixMacs.Select(m => m / figScale).ToArray())).ToList(), $"Average MACs vs share of {targetName}", $"share of {targetName} in the test mix", macAxis, xTickSuffix: "%")
             .Save(Path.Combine(s.Out, "macs.svg"));
 
         File.WriteAllText(Path.Combine(s.Out, "report.md"), Markdown(s, description, results, baselineResult, priorities, classNames, shares, targetClass));
         EvaluateCommand.WriteJson(Path.Combine(s.Out, "report.json"), Json(s, description, results, baselineResult, priorities, classNames, shares, targetClass));
 
         o.Heading("Accuracy (Table III)");
-        o.Table(null, ["model", "accuracy", "vs baseline", "avg MACs (M)", "MAC speedup", "ms/sample"], results.Select(r => (IReadOnlyList<string>)
+        o.Table(null, ["model", "accuracy", "vs baseline", "avg MACs", "MAC speedup", "ms/sample"], results.Select(r => (IReadOnlyList<string>)
         [
             r.Name, CliOutput.Percent(r.Evaluation.Accuracy), Points(r.Evaluation.Accuracy - baselineResult.Evaluation.Accuracy),
-            CliOutput.Number(r.Evaluation.AverageMacs / 1e6, "F3"), CliOutput.Number(baselineResult.Evaluation.AverageMacs / r.Evaluation.AverageMacs) + "x", CliOutput.Number(r.MsPerSample, "F3"),
+            CliOutput.Macs(r.Evaluation.AverageMacs), CliOutput.Number(baselineResult.Evaluation.AverageMacs / r.Evaluation.AverageMacs) + "x", CliOutput.Number(r.MsPerSample, "F3"),
         ]));
         if (priorities.Count > 0)
         {
             o.Heading("Priority-class speedup vs " + baselineResult.Name + " (Table II; MACs / measured time)");
             o.Table(null, ["class (exit)", .. results.Select(r => r.Name)], priorities.Select(p => (IReadOnlyList<string>)
             [
-                $"{p.Class} {classNames[p.Class]} (exit {p.Exit + 1})",
+                $"{CliOutput.ClassLabel(p.Class, classNames)} (exit {p.Exit + 1})",
                 .. results.Select(r => $"{CliOutput.Number(MacSpeedup(baselineResult, r, p.Class))}x / {CliOutput.Number(baselineResult.ClassLatencyMs[p.Class] / r.ClassLatencyMs[p.Class])}x"),
             ]));
         }
@@ -192,7 +194,7 @@ internal static class ReportCommand
         md.AppendLine("|---|---|---|---|---|---|");
         foreach (var r in results)
         {
-            md.AppendLine(inv, $"| {r.Name} | `{Path.GetFileName(r.File)}` | {r.Model.Mode ?? "-"} | {r.Model.Spec} | {r.Model.ExitClasses} | {CliParsing.Format(r.Model.Thresholds)} |");
+            md.AppendLine(inv, $"| {Cell(r.Name)} | `{Cell(Path.GetFileName(r.File))}` | {r.Model.Mode ?? "-"} | {Cell(r.Model.Spec.ToString())} | {Cell(r.Model.ExitClasses.ToString())} | {CliParsing.Format(r.Model.Thresholds)} |");
         }
 
         md.AppendLine();
@@ -202,7 +204,7 @@ internal static class ReportCommand
         md.AppendLine("|---|---|---|---|---|---|");
         foreach (var r in results)
         {
-            md.AppendLine(inv, $"| {r.Name} | {CliOutput.Percent(r.Evaluation.Accuracy)} | {Points(r.Evaluation.Accuracy - baseline.Evaluation.Accuracy)} | {r.Evaluation.AverageMacs / 1e6:F3} M | {baseline.Evaluation.AverageMacs / r.Evaluation.AverageMacs:F2}x | {r.MsPerSample:F3} |");
+            md.AppendLine(inv, $"| {Cell(r.Name)} | {CliOutput.Percent(r.Evaluation.Accuracy)} | {Points(r.Evaluation.Accuracy - baseline.Evaluation.Accuracy)} | {CliOutput.Macs(r.Evaluation.AverageMacs)} | {baseline.Evaluation.AverageMacs / r.Evaluation.AverageMacs:F2}x | {r.MsPerSample:F3} |");
         }
 
         md.AppendLine();
@@ -216,11 +218,11 @@ internal static class ReportCommand
         {
             md.AppendLine("Speedup of each priority class's test samples: the baseline's average MACs (or measured time per sample) for that class divided by the model's.");
             md.AppendLine();
-            md.AppendLine("| priority class (exit) | " + string.Join(" | ", results.Select(r => $"{r.Name} MACs | {r.Name} time")) + " |");
+            md.AppendLine("| priority class (exit) | " + string.Join(" | ", results.Select(r => $"{Cell(r.Name)} MACs | {Cell(r.Name)} time")) + " |");
             md.AppendLine("|---|" + string.Concat(results.Select(_ => "---|---|")));
             foreach (var (cls, exit) in priorities)
             {
-                md.Append(inv, $"| {cls} {classNames[cls]} (exit {exit + 1}) |");
+                md.Append(inv, $"| {Cell(CliOutput.ClassLabel(cls, classNames))} (exit {exit + 1}) |");
                 foreach (var r in results)
                 {
                     md.Append(inv, $" {CliOutput.Number(MacSpeedup(baseline, r, cls))}x | {CliOutput.Number(baseline.ClassLatencyMs[cls] / r.ClassLatencyMs[cls])}x |");
@@ -243,18 +245,19 @@ internal static class ReportCommand
             md.AppendLine("|---|" + string.Concat(Enumerable.Repeat("---|", r.Model.ExitCount)));
             for (int k = 0; k < classNames.Count; k++)
             {
-                md.AppendLine($"| {k} {classNames[k]} | " + string.Join(" | ", Enumerable.Range(0, r.Model.ExitCount).Select(e => $"{r.Evaluation.ExitCountOf(k, e)} ({CliOutput.Percent(r.Evaluation.ExitRate(k, e))})")) + " |");
+                md.AppendLine($"| {Cell(CliOutput.ClassLabel(k, classNames))} | " + string.Join(" | ", Enumerable.Range(0, r.Model.ExitCount).Select(e => $"{r.Evaluation.ExitCountOf(k, e)} ({CliOutput.Percent(r.Evaluation.ExitRate(k, e))})")) + " |");
             }
         }
 
         md.AppendLine();
+        int mixSize = MixSize(s, results[0].Evaluation.Count);
         md.AppendLine(inv, $"## Latency vs share of the target class (paper Fig. 9)");
         md.AppendLine();
-        md.AppendLine(inv, $"Test mixes of {results[0].MixLatencyMs.Length} shares with class {target} ({classNames[target]}) making up {string.Join(", ", shares)}% of the samples (seed {s.Seed}); each model runs batched early exit over the whole mix.");
+        md.AppendLine(inv, $"Test mixes of {mixSize} samples with class {Cell(TargetName(target, classNames))} making up {string.Join(", ", shares)}% of the samples (seed {s.Seed}); each model runs batched early exit over the whole mix, fastest of {s.Repeats} runs.");
         md.AppendLine();
         md.AppendLine("![latency vs share](latency.svg)");
         md.AppendLine();
-        md.AppendLine("| share | " + string.Join(" | ", results.Select(r => $"{r.Name} ms/sample")) + " |");
+        md.AppendLine("| share | " + string.Join(" | ", results.Select(r => $"{Cell(r.Name)} ms/sample")) + " |");
         md.AppendLine("|---|" + string.Concat(results.Select(_ => "---|")));
         for (int p = 0; p < shares.Length; p++)
         {
@@ -264,11 +267,12 @@ internal static class ReportCommand
         md.AppendLine();
         md.AppendLine("![MACs vs share](macs.svg)");
         md.AppendLine();
-        md.AppendLine("| share | " + string.Join(" | ", results.Select(r => $"{r.Name} M MACs/sample")) + " |");
+        var (macScale, macUnit) = CliOutput.MacUnit(results.Max(r => r.MixMacs.Max()));
+        md.AppendLine("| share | " + string.Join(" | ", results.Select(r => $"{Cell(r.Name)} MACs/sample{(macUnit.Length > 0 ? $" ({macUnit.Trim()})" : string.Empty)}")) + " |");
         md.AppendLine("|---|" + string.Concat(results.Select(_ => "---|")));
         for (int p = 0; p < shares.Length; p++)
         {
-            md.Append(inv, $"| {shares[p]}% | ").AppendLine(string.Join(" | ", results.Select(r => (r.MixMacs[p] / 1e6).ToString("F3", inv))) + " |");
+            md.Append(inv, $"| {shares[p]}% | ").AppendLine(string.Join(" | ", results.Select(r => (r.MixMacs[p] / macScale).ToString(macScale == 1 ? "F0" : "F3", inv))) + " |");
         }
 
         return md.ToString();
@@ -324,7 +328,7 @@ internal static class ReportCommand
                 ["targetClass"] = target,
                 ["targetClassName"] = classNames[target],
                 ["sharesPercent"] = shares,
-                ["mixSize"] = Math.Min(s.MixSize, Math.Max(results[0].Evaluation.Count, 10)),
+                ["mixSize"] = MixSize(s, results[0].Evaluation.Count),
                 ["seed"] = s.Seed,
                 ["series"] = results.Select(r => new Dictionary<string, object?> { ["model"] = r.Name, ["msPerSample"] = r.MixLatencyMs, ["macsPerSample"] = r.MixMacs }).ToArray(),
             },
@@ -334,6 +338,19 @@ internal static class ReportCommand
 
     private static double MacSpeedup(ModelResult baseline, ModelResult model, int cls) =>
         baseline.Evaluation.ClassAverageMacs[cls] / model.Evaluation.ClassAverageMacs[cls];
+
+    private static int MixSize(Settings s, int testCount) => Math.Min(s.MixSize, Math.Max(testCount, 10));
+
+    /// <summary>"9 (Ankle boot)", or "3" when the class name is its index.</summary>
+    private static string TargetName(int target, IReadOnlyList<string> classNames)
+    {
+        string label = CliOutput.ClassLabel(target, classNames);
+        int space = label.IndexOf(' ', StringComparison.Ordinal);
+        return space < 0 ? label : $"{label[..space]} ({label[(space + 1)..]})";
+    }
+
+    /// <summary>Text for a Markdown table cell: '|' would end the cell, so it is escaped; line breaks become spaces.</summary>
+    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace('\n', ' ').Replace('\r', ' ');
 
     private static string Points(double delta) => (delta * 100).ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture) + " pt";
 
@@ -432,7 +449,8 @@ internal static class ReportCommand
 
     private static void Warm(ClassyNetModel model, EarlyExitPredictor predictor, TensorDataset prepared, int batchSize)
     {
-        int n = Math.Min(prepared.Count, batchSize);
+        // A few full batches, so every kernel the timed runs use has been compiled and its buffers pooled.
+        int n = Math.Min(prepared.Count, 4 * batchSize);
         model.PredictPrepared(prepared.Subset(Enumerable.Range(0, n).ToArray()), batchSize, predictor);
     }
 

@@ -89,6 +89,12 @@ internal static class TrainCommand
         var widthValues = s.Widths is null ? null : CliParsing.Ints(s.Widths, "--widths");
         string archName = s.Arch ?? named?.Arch ?? (datasetName == "csv" ? "mlp" : "r20");
 
+        string checkpointPath = s.Checkpoint ?? s.Out + ".ckpt";
+        if (s.Resume && !File.Exists(checkpointPath))
+        {
+            throw new CliException($"--resume: no checkpoint at '{checkpointPath}' (an interrupted run leaves one there; pass --checkpoint if it was elsewhere).");
+        }
+
         o.Line($"Loading {datasetName} (train split{(s.TrainLimit is int l ? $", first {l}" : string.Empty)}) ...");
         var (train, classNames) = DataSource.Load(datasetName, s.Data, "train", s.TrainLimit, s.LabelColumn);
         int classes = classNames.Count;
@@ -116,7 +122,7 @@ internal static class TrainCommand
         }
         catch (ArgumentException e)
         {
-            throw new CliException($"--exit-classes \"{exitClassText}\" with --scheme {s.Scheme}: {e.Message}");
+            throw new CliException($"--exit-classes \"{exitClassText}\" with --scheme {s.Scheme}: {Program.UserMessage(e)}");
         }
 
         spec = spec.WithExitOutputs(preset.ExitClasses.OutputCounts());
@@ -125,12 +131,6 @@ internal static class TrainCommand
         var prepared = normalization.Apply(shaped);
 
         var network = spec.Build(new Generator((ulong)s.Seed));
-        string checkpointPath = s.Checkpoint ?? s.Out + ".ckpt";
-        if (s.Resume && !File.Exists(checkpointPath))
-        {
-            throw new CliException($"--resume: no checkpoint at '{checkpointPath}' (an interrupted run leaves one there; pass --checkpoint if it was elsewhere).");
-        }
-
         var options = preset.Apply(new MultiExitTrainerOptions
         {
             Epochs = s.Epochs,

@@ -26,10 +26,20 @@ public static class ExitDistributionFigure
             throw new ArgumentException($"Every model needs counts of shape [{classes}, {exits}] and there must be {classes} class names.", nameof(models));
         }
 
-        const double left = 70, top = 60, plotHeight = 340, bottom = 140, barGap = 4, groupGap = 26, width = 900;
+        // Drawn at 800 px wide so that it reads at that width: 11 px bar labels and ticks, 13 px exit labels.
+        const double left = 70, top = 60, plotHeight = 320, barGap = 4, groupGap = 26, width = 800, labelSize = 11, labelAngle = 60;
+        const int maxLabel = 14;
+        var labels = models.Select(m => Shorten(m.Name, maxLabel)).ToArray();
+
+        // Room under the axis for the rotated bar labels (about 0.6 em per character), then the exit labels, then the legend.
+        double labelDrop = (labels.Max(l => l.Length) * labelSize * 0.6 * Math.Sin(labelAngle * Math.PI / 180)) + 8;
+        double exitLabelY = top + plotHeight + 12 + labelDrop + 16;
+        int perRow = Math.Min(classes, 5);
+        int legendRows = (classes + perRow - 1) / perRow;
+        double legendTop = exitLabelY + 30;
+        double height = legendTop + 22 + (legendRows * 20) + 10;
         double groupWidth = (width - left - 30) / exits;
         double barWidth = Math.Min(28, ((groupWidth - groupGap) / models.Count) - barGap);
-        double height = top + plotHeight + bottom;
         int max = Enumerable.Range(0, exits).Max(e => models.Max(m => Enumerable.Range(0, classes).Sum(k => m.Counts[k, e])));
         double scaleMax = NiceCeiling(Math.Max(max, 1));
         var svg = new SvgWriter(width, height);
@@ -39,10 +49,11 @@ public static class ExitDistributionFigure
         {
             double v = scaleMax * t / 5, y = y0 - (plotHeight * t / 5);
             svg.Line(left, y, width - 20, y, "#e0e0e0");
-            svg.Text(left - 6, y + 4, v.ToString("0", CultureInfo.InvariantCulture), 11, "end");
+            svg.Line(left - 4, y, left, y, "#333");
+            svg.Text(left - 7, y + 4, v.ToString(scaleMax >= 5 ? "0" : "0.#", CultureInfo.InvariantCulture), 12, "end");
         }
 
-        svg.Text(18, top + (plotHeight / 2), "samples leaving at the exit", 12, "middle", rotate: -90);
+        svg.Text(20, top + (plotHeight / 2), "samples leaving at the exit", 13, "middle", rotate: -90);
         for (int e = 0; e < exits; e++)
         {
             double gx = left + (groupGap / 2) + (e * groupWidth) + ((groupWidth - groupGap - (models.Count * (barWidth + barGap))) / 2);
@@ -59,24 +70,33 @@ public static class ExitDistributionFigure
                     }
                 }
 
-                svg.Text(x + (barWidth / 2), y0 + 12, models[m].Name, 9, "end", rotate: -60);
+                svg.Text(x + (barWidth / 2) + 3, y0 + 10, labels[m], labelSize, "end", rotate: -labelAngle);
             }
 
-            svg.Text(gx + ((models.Count * (barWidth + barGap)) / 2), y0 + 62, $"Exit {e + 1}", 13, "middle", bold: true);
+            svg.Text(gx + ((models.Count * (barWidth + barGap)) / 2), exitLabelY, $"Exit {e + 1}", 13, "middle", bold: true);
+            if (e > 0)
+            {
+                double sx = left + (e * groupWidth) + (groupGap / 2) - 13;
+                svg.Line(sx, y0, sx, y0 + 6, "#333");
+            }
         }
 
         svg.Line(left, y0, width - 20, y0, "#333");
         svg.Line(left, top, left, y0, "#333");
-        int perRow = (classes + 1) / 2;
+        svg.Text(left, legendTop, "class", 12, bold: true);
+        double columnWidth = (width - left - 20) / perRow;
         for (int k = 0; k < classes; k++)
         {
-            double lx = left + ((k % perRow) * ((width - left) / perRow)), ly = height - 40 + ((k / perRow) * 20);
+            double lx = left + ((k % perRow) * columnWidth), ly = legendTop + 22 + ((k / perRow) * 20);
             svg.Rect(lx, ly - 10, 12, 12, DecisionRegionFigure.ClassColors[k % DecisionRegionFigure.ClassColors.Count]);
-            svg.Text(lx + 16, ly, $"{k} {classNames[k]}", 11);
+            string number = k.ToString(CultureInfo.InvariantCulture);
+            svg.Text(lx + 17, ly, Shorten(classNames[k] == number ? number : $"{number} {classNames[k]}", 20), 12);
         }
 
         return svg;
     }
+
+    private static string Shorten(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
 
     private static double NiceCeiling(double value)
     {

@@ -1,0 +1,63 @@
+using ClassyNet.MLNet.Inference;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+
+namespace ClassyNet.Cli.Tests;
+
+/// <summary>Ctrl+C during training leaves a checkpoint; <c>--resume</c> continues from it to the same weights.</summary>
+[TestClass]
+public sealed class ResumeTests
+{
+    [TestMethod]
+    public void InterruptedTrainingResumesToTheSameModel()
+    {
+        using var dir = new TempDirectory();
+        TinyData.Write(dir.File("d.csv"), 240, seed: 5);
+        string[] common = ["train", "--dataset", "csv", "--data", dir.File("d.csv"), "--exit-classes", "0;1", "--widths", "8,8,8", "--epochs", "3", "--lr", "0.01", "--batch-size", "32", "--seed", "7"];
+
+        var straight = CliRun.Invoke([.. common, "--out", dir.File("straight.zip")]);
+        Assert.AreEqual(0, straight.ExitCode, straight.ToString());
+
+        // Ctrl+C as the first epoch's last batch is reported: the run stops before epoch 2 and checkpoints epoch 1.
+        string model = dir.File("resumed.zip");
+        using var cancel = new CancellationTokenSource();
+        var interrupted = CliRun.Invoke([.. common, "--out", model], cancel.Token, line =>
+        {
+            if (line.StartsWith("epoch 1/3: 100%", StringComparison.Ordinal))
+            {
+                cancel.Cancel();
+            }
+        });
+        Assert.AreEqual(Program.Interrupted, interrupted.ExitCode, interrupted.ToString());
+        StringAssert.Contains(interrupted.Error, "checkpoint saved to");
+        StringAssert.Contains(interrupted.Error, "--resume");
+        Assert.IsTrue(File.Exists(model + ".ckpt"));
+        Assert.IsFalse(File.Exists(model), "no model is written by an interrupted run");
+
+        var resumed = CliRun.Invoke([.. common, "--out", model, "--resume"]);
+        Assert.AreEqual(0, resumed.ExitCode, resumed.ToString());
+        StringAssert.Contains(resumed.Output, "Resuming from checkpoint");
+        Assert.IsFalse(resumed.Output.Contains("epoch 1:", StringComparison.Ordinal), "epoch 1 is not trained again");
+        StringAssert.Contains(resumed.Output, "epoch 3:");
+        Assert.IsFalse(File.Exists(model + ".ckpt"), "the checkpoint is removed once the model is written");
+
+        var a = ClassyNetModel.Load(dir.File("straight.zip")).Network.StateDict();
+        var b = ClassyNetModel.Load(model).Network.StateDict();
+        CollectionAssert.AreEquivalent(a.Keys.ToArray(), b.Keys.ToArray());
+        foreach (var (name, tensor) in a)
+        {
+            CollectionAssert.AreEqual(tensor.ToArray(), b[name].ToArray(), $"'{name}' after 1 + 2 epochs equals 3 straight epochs");
+        }
+    }
+
+    [TestMethod]
+    public void ResumeWithoutACheckpointOrWithAForeignOneIsAUserError()
+    {
+        using var dir = new TempDirectory();
+        TinyData.Write(dir.File("d.csv"), 40, seed: 5);
+        string[] common = ["train", "--dataset", "csv", "--data", dir.File("d.csv"), "--exit-classes", "0;1", "--epochs", "1", "--out", dir.File("m.zip")];
+        ErrorTests.AssertUserError(CliRun.Invoke([.. common, "--resume"]), "--resume: no checkpoint at");
+
+        File.WriteAllText(dir.File("m.zip.ckpt"), "not a checkpoint");
+        ErrorTests.AssertUserError(CliRun.Invoke([.. common, "--resume"]));
+    }
+}

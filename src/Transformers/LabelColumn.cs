@@ -116,7 +116,7 @@ internal sealed class LabelColumn
                 return () =>
                 {
                     getter(ref value);
-                    return value == 0 ? -1 : value <= k ? (int)value - 1 : throw OutOfRange(name, value.ToString(CultureInfo.InvariantCulture), row.Position, k);
+                    return value == 0 ? -1 : value <= k ? (int)value - 1 : throw OutOfRange(name, value.ToString(CultureInfo.InvariantCulture), RowOf(row), k);
                 };
             }
 
@@ -127,7 +127,7 @@ internal sealed class LabelColumn
                 return () =>
                 {
                     getter(ref value);
-                    return float.IsNaN(value) ? -1 : Check(value, name, row.Position, k);
+                    return float.IsNaN(value) ? -1 : Check(value, name, row, k);
                 };
             }
 
@@ -138,7 +138,7 @@ internal sealed class LabelColumn
                 return () =>
                 {
                     getter(ref value);
-                    return double.IsNaN(value) ? -1 : Check(value, name, row.Position, k);
+                    return double.IsNaN(value) ? -1 : Check(value, name, row, k);
                 };
             }
 
@@ -149,7 +149,7 @@ internal sealed class LabelColumn
                 return () =>
                 {
                     getter(ref value);
-                    return Check(value, name, row.Position, k);
+                    return Check(value, name, row, k);
                 };
             }
 
@@ -160,7 +160,7 @@ internal sealed class LabelColumn
                 return () =>
                 {
                     getter(ref value);
-                    return Check(value, name, row.Position, k);
+                    return Check(value, name, row, k);
                 };
             }
 
@@ -171,15 +171,30 @@ internal sealed class LabelColumn
                 return () =>
                 {
                     getter(ref value);
-                    return Check(value, name, row.Position, k);
+                    return Check(value, name, row, k);
                 };
             }
         }
     }
 
-    private static int Check(double value, string name, long row, int k) =>
-        value >= 0 && value < k && value == Math.Floor(value) ? (int)value : throw OutOfRange(name, value.ToString("R", CultureInfo.InvariantCulture), row, k);
+    /// <summary>The row's id (its index in the source for the library's loaders), which a shuffled cursor keeps; else its position.</summary>
+    private static string RowOf(DataViewRow row)
+    {
+        try
+        {
+            DataViewRowId id = default;
+            row.GetIdGetter()(ref id);
+            return id.ToString();
+        }
+        catch (Exception e) when (e is NotSupportedException or InvalidOperationException)
+        {
+            return row.Position.ToString(CultureInfo.InvariantCulture);
+        }
+    }
 
-    private static ArgumentOutOfRangeException OutOfRange(string name, string value, long row, int k) =>
+    private static int Check(double value, string name, DataViewRow row, int k) =>
+        value >= 0 && value < k && value == Math.Floor(value) ? (int)value : throw OutOfRange(name, value.ToString("R", CultureInfo.InvariantCulture), RowOf(row), k);
+
+    private static ArgumentOutOfRangeException OutOfRange(string name, string value, string row, int k) =>
         new("data", $"Label column '{name}' holds {value} in row {row}; class labels must be whole numbers in [0, {k}) (keys in [1, {k}], 0 = missing).");
 }

@@ -31,7 +31,7 @@ internal static class ModelFile
             }
 
             ModelManifest manifest;
-            using (var s = manifestEntry.Open())
+            using (var s = ZipEntryReader.Read(manifestEntry))
             {
                 manifest = JsonSerializer.Deserialize<ModelManifest>(s, ModelJson.Options) ?? throw Error("the manifest is JSON null");
             }
@@ -51,7 +51,7 @@ internal static class ModelFile
                 throw Error($"it has no {ModelManifest.InputSchemaEntry}");
             }
 
-            using (var s = schemaEntry.Open())
+            using (var s = ZipEntryReader.Read(schemaEntry))
             {
                 inputSchema = SchemaJson.FromJson(JsonSerializer.Deserialize<JsonElement>(s, ModelJson.Options), r => Error(r));
             }
@@ -62,7 +62,7 @@ internal static class ModelFile
         }
         catch (InvalidDataException e) when (!e.Message.StartsWith($"Model '{source}'", StringComparison.Ordinal))
         {
-            throw Error($"the zip is damaged ({e.Message})", e);
+            throw Error(e.Message.StartsWith("entry ", StringComparison.Ordinal) ? e.Message : $"the zip is damaged ({e.Message})", e);
         }
         catch (JsonException e)
         {
@@ -71,6 +71,10 @@ internal static class ModelFile
         catch (EndOfStreamException e)
         {
             throw Error($"an entry ends early ({e.Message})", e);
+        }
+        catch (ArgumentException e)
+        {
+            throw Error($"its parameters are invalid ({e.Message})", e);
         }
     }
 }

@@ -173,31 +173,7 @@ internal readonly unsafe struct ConvColumnPanels : IPanelSource
                 var r5 = Gather(planes[5], offsets[5] + p);
                 var r6 = Gather(planes[6], offsets[6] + p);
                 var r7 = Gather(planes[7], offsets[7] + p);
-                var t0 = Avx.UnpackLow(r0, r1);
-                var t1 = Avx.UnpackHigh(r0, r1);
-                var t2 = Avx.UnpackLow(r2, r3);
-                var t3 = Avx.UnpackHigh(r2, r3);
-                var t4 = Avx.UnpackLow(r4, r5);
-                var t5 = Avx.UnpackHigh(r4, r5);
-                var t6 = Avx.UnpackLow(r6, r7);
-                var t7 = Avx.UnpackHigh(r6, r7);
-                var s0 = Avx.Shuffle(t0, t2, 0x44);
-                var s1 = Avx.Shuffle(t0, t2, 0xEE);
-                var s2 = Avx.Shuffle(t1, t3, 0x44);
-                var s3 = Avx.Shuffle(t1, t3, 0xEE);
-                var s4 = Avx.Shuffle(t4, t6, 0x44);
-                var s5 = Avx.Shuffle(t4, t6, 0xEE);
-                var s6 = Avx.Shuffle(t5, t7, 0x44);
-                var s7 = Avx.Shuffle(t5, t7, 0xEE);
-                float* d = panel + p * nr + jb;
-                Avx.Permute2x128(s0, s4, 0x20).Store(d);
-                Avx.Permute2x128(s1, s5, 0x20).Store(d + nr);
-                Avx.Permute2x128(s2, s6, 0x20).Store(d + 2 * nr);
-                Avx.Permute2x128(s3, s7, 0x20).Store(d + 3 * nr);
-                Avx.Permute2x128(s0, s4, 0x31).Store(d + 4 * nr);
-                Avx.Permute2x128(s1, s5, 0x31).Store(d + 5 * nr);
-                Avx.Permute2x128(s2, s6, 0x31).Store(d + 6 * nr);
-                Avx.Permute2x128(s3, s7, 0x31).Store(d + 7 * nr);
+                SimdTranspose.Store8x8(r0, r1, r2, r3, r4, r5, r6, r7, panel + p * nr + jb, nr);
             }
 
             for (; p < kc; p++)

@@ -329,11 +329,26 @@ internal static unsafe class Gemm
             else
             {
                 // A(i, p) = a[i * lda + p]: read each row contiguously, write with stride MR.
+                int pStart = 0;
+                if (mr == 8 && rows == 8 && Avx.IsSupported)
+                {
+                    float* s0 = a + (long)(i0 + ir) * lda + p0;
+                    for (; pStart <= kc - 8; pStart += 8)
+                    {
+                        float* s = s0 + pStart;
+                        SimdTranspose.Store8x8(
+                            Vector256.Load(s), Vector256.Load(s + lda), Vector256.Load(s + 2 * lda), Vector256.Load(s + 3 * lda),
+                            Vector256.Load(s + 4 * lda), Vector256.Load(s + 5 * lda), Vector256.Load(s + 6 * lda), Vector256.Load(s + 7 * lda),
+                            panel + pStart * 8,
+                            8);
+                    }
+                }
+
                 for (int i = 0; i < rows; i++)
                 {
                     float* src = a + (long)(i0 + ir + i) * lda + p0;
                     float* d = panel + i;
-                    for (int p = 0; p < kc; p++)
+                    for (int p = pStart; p < kc; p++)
                     {
                         d[p * mr] = src[p];
                     }

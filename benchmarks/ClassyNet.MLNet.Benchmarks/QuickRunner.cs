@@ -10,30 +10,52 @@ namespace ClassyNet.MLNet.Benchmarks;
 /// </summary>
 public static class QuickRunner
 {
-    /// <summary>Runs every measurement for about <paramref name="seconds"/> each and prints the results.</summary>
-    public static void Run(double seconds, TextWriter output)
+    /// <summary>
+    /// Runs every measurement (or only those whose name contains <paramref name="only"/>) for about
+    /// <paramref name="seconds"/> each and prints the results.
+    /// </summary>
+    public static void Run(double seconds, TextWriter output, string? only = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         var workload = new R20Workload();
         var sgemm = new SgemmBenchmarks();
         var results = new List<(string Name, double Value, string Unit)>();
 
-        var train = Measure(() => workload.TrainStep(), seconds);
-        results.Add(("train_samples_per_s", workload.TrainBatchSize / train.Mean, "samples/s"));
+        bool Selected(string name) => only is null || name.Contains(only, StringComparison.Ordinal);
+        if (Selected("train_samples_per_s"))
+        {
+            var train = Measure(() => workload.TrainStep(), seconds);
+            results.Add(("train_samples_per_s", workload.TrainBatchSize / train.Mean, "samples/s"));
+        }
 
-        var full = Measure(() => workload.LatencyAllExits(), seconds);
-        results.Add(("latency_b1_all_exits_ms", full.Median * 1e3, "ms"));
+        if (Selected("latency_b1_all_exits_ms"))
+        {
+            var full = Measure(() => workload.LatencyAllExits(), seconds);
+            results.Add(("latency_b1_all_exits_ms", full.Median * 1e3, "ms"));
+        }
 
-        var exit1 = Measure(() => workload.LatencyExit1(), seconds);
-        results.Add(("latency_b1_exit1_ms", exit1.Median * 1e3, "ms"));
+        if (Selected("latency_b1_exit1_ms"))
+        {
+            var exit1 = Measure(() => workload.LatencyExit1(), seconds);
+            results.Add(("latency_b1_exit1_ms", exit1.Median * 1e3, "ms"));
+        }
 
-        var batch = Measure(() => workload.InferBatch(), seconds);
-        results.Add(("infer_b256_samples_per_s", workload.InferenceBatchSize / batch.Mean, "samples/s"));
+        if (Selected("infer_b256_samples_per_s"))
+        {
+            var batch = Measure(() => workload.InferBatch(), seconds);
+            results.Add(("infer_b256_samples_per_s", workload.InferenceBatchSize / batch.Mean, "samples/s"));
+        }
 
-        var gemm = Measure(sgemm.Run, seconds);
-        results.Add(("sgemm_512_gflops", 2.0 * Math.Pow(SgemmBenchmarks.Size, 3) / gemm.Mean / 1e9, "GFLOP/s"));
+        if (Selected("sgemm_512_gflops"))
+        {
+            var gemm = Measure(sgemm.Run, seconds);
+            results.Add(("sgemm_512_gflops", 2.0 * Math.Pow(SgemmBenchmarks.Size, 3) / gemm.Mean / 1e9, "GFLOP/s"));
+        }
 
-        results.Add(("alloc_bytes_per_train_step", AllocatedPerStep(workload), "bytes"));
+        if (Selected("alloc_bytes_per_train_step"))
+        {
+            results.Add(("alloc_bytes_per_train_step", AllocatedPerStep(workload), "bytes"));
+        }
 
         output.WriteLine($"# ClassyNet.MLNet quick benchmark: {Environment.ProcessorCount} processors, threads {Parallelism.ThreadCount}, SGEMM kernel {Gemm.BestPath}");
         output.WriteLine($"| {"metric",-28} | {"value",14} | unit |");
@@ -88,6 +110,7 @@ public static class QuickRunner
         }
 
         times.Sort();
+        Console.Error.WriteLine(FormattableString.Invariant($"  {times.Count} calls: min {times[0] * 1e3:F3} ms, median {times[times.Count / 2] * 1e3:F3} ms, mean {times.Average() * 1e3:F3} ms"));
         return (times.Average(), times[times.Count / 2]);
     }
 }

@@ -57,33 +57,8 @@ public static class Cifar10
             ArgumentOutOfRangeException.ThrowIfNegative(l, nameof(limit));
         }
 
-        var files = BatchFiles(split);
-        if (!Directory.Exists(directory))
-        {
-            throw new DirectoryNotFoundException($"CIFAR-10 directory '{directory}' does not exist. Download the binary version (cifar-10-binary.tar.gz, \"CIFAR-10 binary version (suitable for C programs)\") from {DownloadUrl}, extract it and pass the '{ArchiveFolder}' folder (or its parent).");
-        }
-
-        string batchDirectory = BatchDirectory(directory, split);
-        var paths = files.Select(f => Path.Combine(batchDirectory, f)).ToArray();
-        long total = 0;
-        var records = new long[paths.Length];
-        for (int i = 0; i < paths.Length; i++)
-        {
-            if (!File.Exists(paths[i]))
-            {
-                throw new FileNotFoundException($"CIFAR-10 batch file '{paths[i]}' does not exist; the {split} split needs {string.Join(", ", files)} in '{directory}' or its '{ArchiveFolder}' subfolder (the binary version from {DownloadUrl}, extracted).", paths[i]);
-            }
-
-            long size = new FileInfo(paths[i]).Length;
-            if (size % RecordSize != 0)
-            {
-                throw new InvalidDataException($"CIFAR-10 batch file '{paths[i]}' has {size} bytes, not a multiple of the {RecordSize}-byte record (1 label byte + {ImageSize} pixel bytes); is it the binary version, complete?");
-            }
-
-            records[i] = size / RecordSize;
-            total += records[i];
-        }
-
+        var (paths, records) = ResolveBatches(directory, split);
+        long total = records.Sum();
         int count = (int)Math.Min(Math.Min(total, limit ?? int.MaxValue), Array.MaxLength / ImageSize);
         var features = new float[(long)count * ImageSize];
         var labels = new int[count];
@@ -114,6 +89,37 @@ public static class Cifar10
         }
 
         return new TensorDataset(features, labels, 3, 32, 32);
+    }
+
+    /// <summary>The batch files of a split and their record counts; throws naming a missing or wrongly sized file.</summary>
+    internal static (string[] Paths, long[] Records) ResolveBatches(string directory, Cifar10Split split)
+    {
+        var files = BatchFiles(split);
+        if (!Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"CIFAR-10 directory '{directory}' does not exist. Download the binary version (cifar-10-binary.tar.gz, \"CIFAR-10 binary version (suitable for C programs)\") from {DownloadUrl}, extract it and pass the '{ArchiveFolder}' folder (or its parent).");
+        }
+
+        string batchDirectory = BatchDirectory(directory, split);
+        var paths = files.Select(f => Path.Combine(batchDirectory, f)).ToArray();
+        var records = new long[paths.Length];
+        for (int i = 0; i < paths.Length; i++)
+        {
+            if (!File.Exists(paths[i]))
+            {
+                throw new FileNotFoundException($"CIFAR-10 batch file '{paths[i]}' does not exist; the {split} split needs {string.Join(", ", files)} in '{directory}' or its '{ArchiveFolder}' subfolder (the binary version from {DownloadUrl}, extracted).", paths[i]);
+            }
+
+            long size = new FileInfo(paths[i]).Length;
+            if (size % RecordSize != 0)
+            {
+                throw new InvalidDataException($"CIFAR-10 batch file '{paths[i]}' has {size} bytes, not a multiple of the {RecordSize}-byte record (1 label byte + {ImageSize} pixel bytes); is it the binary version, complete?");
+            }
+
+            records[i] = size / RecordSize;
+        }
+
+        return (paths, records);
     }
 
     private static string BatchDirectory(string directory, Cifar10Split split)

@@ -69,7 +69,8 @@ public static class FashionMnist
         return new TensorDataset(features, y, 1, 28, 28);
     }
 
-    private static string FilePath(string directory, FashionMnistSplit split, bool images)
+    /// <summary>The path of a split's image or label file (gzipped when present, else uncompressed).</summary>
+    internal static string FilePath(string directory, FashionMnistSplit split, bool images)
     {
         string prefix = split == FashionMnistSplit.Train ? "train" : "t10k";
         string name = images ? $"{prefix}-images-idx3-ubyte" : $"{prefix}-labels-idx1-ubyte";

@@ -43,6 +43,30 @@ public static class Svhn
             ArgumentOutOfRangeException.ThrowIfNegative(l, nameof(limit));
         }
 
+        var (x, y, n) = CheckLayout(mat, source);
+        int count = Math.Min(n, limit ?? int.MaxValue);
+        var labels = ReadLabels(y, count, source);
+
+        var features = new float[(long)count * ImageSize];
+        if (x.Class == MatClass.UInt8)
+        {
+            Transpose(x.GetValues<byte>(), null, features, count);
+        }
+        else
+        {
+            Transpose(null, i =>
+            {
+                double v = x.GetDouble(i);
+                return v >= 0 && v <= 255 ? (float)(v / 255) : throw new InvalidDataException($"SVHN file '{source}': X element {i} (sample {i / ImageSize}) is {v}; pixels must be 0-255.");
+            }, features, count);
+        }
+
+        return new TensorDataset(features, labels, 3, 32, 32);
+    }
+
+    /// <summary>Checks that <paramref name="mat"/> holds SVHN's X [32, 32, 3, N] and y [N, 1]; returns them and N.</summary>
+    internal static (MatArray X, MatArray Y, int Count) CheckLayout(MatFile mat, string source)
+    {
         string present = $"[{string.Join(", ", mat.Arrays.Select(a => a.ToString()))}]";
         if (!mat.TryGetArray("X", out var x))
         {
@@ -68,7 +92,12 @@ public static class Svhn
             throw new InvalidDataException($"SVHN file '{source}': y has dimensions [{string.Join(", ", y.Dimensions)}] ({y.Count} labels) but X holds {n} images; expected [{n}, 1].");
         }
 
-        int count = Math.Min(n, limit ?? int.MaxValue);
+        return (x, y, n);
+    }
+
+    /// <summary>The first <paramref name="count"/> labels of y as digits 0-9 (10 stands for 0); throws naming a bad one.</summary>
+    internal static int[] ReadLabels(MatArray y, int count, string source)
+    {
         var labels = new int[count];
         for (int i = 0; i < count; i++)
         {
@@ -81,21 +110,7 @@ public static class Svhn
             labels[i] = (int)v % 10;
         }
 
-        var features = new float[(long)count * ImageSize];
-        if (x.Class == MatClass.UInt8)
-        {
-            Transpose(x.GetValues<byte>(), null, features, count);
-        }
-        else
-        {
-            Transpose(null, i =>
-            {
-                double v = x.GetDouble(i);
-                return v >= 0 && v <= 255 ? (float)(v / 255) : throw new InvalidDataException($"SVHN file '{source}': X element {i} (sample {i / ImageSize}) is {v}; pixels must be 0-255.");
-            }, features, count);
-        }
-
-        return new TensorDataset(features, labels, 3, 32, 32);
+        return labels;
     }
 
     /// <summary>Column-major X(h, w, c, n) at h + 32w + 1024c + 3072n to row-major [n, c, h, w].</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 using ClassyNet.MLNet.Tensors.Kernels;
 
@@ -79,22 +80,13 @@ public static partial class Functional
         int rows = geo.ColumnRows, cols = geo.ColumnCols;
         int inPlane = geo.Channels * geo.Height * geo.Width;
         int outPlane = oc * cols;
+        int[]? table = RentGatherTable(geo);
         int chunks = Parallelism.ChunksFor(n, 2.0 * oc * rows * cols);
         bool innerParallel = chunks == 1;
         Parallelism.ForChunks(n, chunks, (_, start, end) =>
         {
-            float[]? col = geo.IsPointwise ? null : BufferPool.Rent(rows * cols, clear: false);
             for (int s = start; s < end; s++)
             {
-                float[] source = x;
-                int sourceOffset = s * inPlane;
-                if (col is not null)
-                {
-                    Im2Col.Unfold(geo, x.AsSpan(sourceOffset, inPlane), col);
-                    source = col;
-                    sourceOffset = 0;
-                }
-
                 if (b is not null)
                 {
                     for (int o = 0; o < oc; o++)
@@ -103,14 +95,42 @@ public static partial class Functional
                     }
                 }
 
-                Gemm.Sgemm(false, false, oc, cols, rows, w, 0, rows, source, sourceOffset, cols, y, s * outPlane, cols, accumulate: b is not null, parallel: innerParallel);
-            }
-
-            if (col is not null)
-            {
-                BufferPool.Return(col);
+                if (table is null)
+                {
+                    Gemm.Sgemm(false, false, oc, cols, rows, w, 0, rows, x, s * inPlane, cols, y, s * outPlane, cols, accumulate: b is not null, parallel: innerParallel);
+                }
+                else
+                {
+                    // y[oc, cols] = W[oc, rows] * col[rows, cols], with col gathered from the image while packing.
+                    var columns = new ConvColumnPanels(x, s * inPlane, geo, table, transposed: false);
+                    Gemm.Sgemm(false, oc, cols, rows, w, 0, rows, columns, y, s * outPlane, cols, accumulate: b is not null, parallel: innerParallel);
+                }
             }
         });
+
+        ReturnGatherTable(table);
+    }
+
+    /// <summary>The im2col gather table of <paramref name="geo"/> (null for a pointwise convolution, whose column matrix is the image).</summary>
+    private static int[]? RentGatherTable(in ConvGeometry geo)
+    {
+        if (geo.IsPointwise)
+        {
+            return null;
+        }
+
+        int length = ConvColumnPanels.TableLength(geo);
+        var table = ArrayPool<int>.Shared.Rent(length);
+        ConvColumnPanels.BuildTable(geo, table.AsSpan(0, length));
+        return table;
+    }
+
+    private static void ReturnGatherTable(int[]? table)
+    {
+        if (table is not null)
+        {
+            ArrayPool<int>.Shared.Return(table);
+        }
     }
 
     private static void ConvBackward(ConvGeometry geo, float[] x, float[] w, float[] gy, float[]? gx, float[]? gw, int n, int oc)
@@ -118,12 +138,13 @@ public static partial class Functional
         int rows = geo.ColumnRows, cols = geo.ColumnCols;
         int inPlane = geo.Channels * geo.Height * geo.Width;
         int outPlane = oc * cols;
+        int[]? table = gw is null ? null : RentGatherTable(geo);
         int chunks = Parallelism.ChunksFor(n, 4.0 * oc * rows * cols);
         bool innerParallel = chunks == 1;
         var partialW = gw is null ? null : new float[chunks][];
         Parallelism.ForChunks(n, chunks, (chunk, start, end) =>
         {
-            float[]? col = geo.IsPointwise ? null : BufferPool.Rent(rows * cols, clear: false);
+            float[]? col = geo.IsPointwise || gx is null ? null : BufferPool.Rent(rows * cols, clear: false);
             float[]? accW = null;
             if (partialW is not null)
             {
@@ -135,17 +156,16 @@ public static partial class Functional
             {
                 if (accW is not null)
                 {
-                    float[] source = x;
-                    int sourceOffset = s * inPlane;
-                    if (col is not null)
-                    {
-                        Im2Col.Unfold(geo, x.AsSpan(sourceOffset, inPlane), col);
-                        source = col;
-                        sourceOffset = 0;
-                    }
-
                     // dW[oc, rows] += dY[oc, cols] * col[rows, cols]^T
-                    Gemm.Sgemm(false, true, oc, rows, cols, gy, s * outPlane, cols, source, sourceOffset, cols, accW, 0, rows, accumulate: true, parallel: innerParallel);
+                    if (table is null)
+                    {
+                        Gemm.Sgemm(false, true, oc, rows, cols, gy, s * outPlane, cols, x, s * inPlane, cols, accW, 0, rows, accumulate: true, parallel: innerParallel);
+                    }
+                    else
+                    {
+                        var columnsT = new ConvColumnPanels(x, s * inPlane, geo, table, transposed: true);
+                        Gemm.Sgemm(false, oc, rows, cols, gy, s * outPlane, cols, columnsT, accW, 0, rows, accumulate: true, parallel: innerParallel);
+                    }
                 }
 
                 if (gx is not null)
@@ -169,6 +189,7 @@ public static partial class Functional
             }
         });
 
+        ReturnGatherTable(table);
         if (partialW is not null)
         {
             for (int c = 1; c < chunks; c++)

@@ -32,7 +32,7 @@ public sealed class ColumnRequirement
         ArgumentNullException.ThrowIfNull(type);
         return type is KeyDataViewType
             ? Key(columnName)
-            : new(columnName, type.ToString()!, t => t.Equals(type), s => s.Kind == SchemaShape.VectorKind.Scalar && s.ItemType.Equals(type));
+            : new(columnName, type.ToString()!, t => t.Equals(type), s => s.Kind == SchemaShape.VectorKind.Scalar && !s.IsKey && s.ItemType.Equals(type));
     }
 
     /// <summary>A scalar key column of any count.</summary>
@@ -52,7 +52,7 @@ public sealed class ColumnRequirement
             columnName,
             expected,
             t => t is VectorDataViewType v && v.ItemType.Equals(itemType) && (size > 0 ? v.Size == size : !requireKnownSize || v.IsKnownSize),
-            s => s.ItemType.Equals(itemType) && (s.Kind == SchemaShape.VectorKind.Vector || (s.Kind == SchemaShape.VectorKind.VariableVector && size == 0 && !requireKnownSize)));
+            s => !s.IsKey && s.ItemType.Equals(itemType) && (s.Kind == SchemaShape.VectorKind.Vector || (s.Kind == SchemaShape.VectorKind.VariableVector && size == 0 && !requireKnownSize)));
     }
 
     /// <summary>A scalar or a known-size vector of <paramref name="itemType"/> (what normalizers accept).</summary>
@@ -63,7 +63,7 @@ public sealed class ColumnRequirement
             columnName,
             $"{itemType} or Vector<{itemType}> of known size",
             t => t.Equals(itemType) || (t is VectorDataViewType v && v.ItemType.Equals(itemType) && v.IsKnownSize),
-            s => s.ItemType.Equals(itemType) && s.Kind != SchemaShape.VectorKind.VariableVector);
+            s => !s.IsKey && s.ItemType.Equals(itemType) && s.Kind != SchemaShape.VectorKind.VariableVector);
     }
 
     /// <summary>A requirement with its own tests; <paramref name="expected"/> describes it in messages.</summary>

@@ -91,7 +91,7 @@ public sealed class SchemaShape : IReadOnlyList<SchemaShape.Column>
     /// <summary>One column of a <see cref="SchemaShape"/>.</summary>
     public readonly struct Column : IEquatable<Column>
     {
-        /// <summary>Creates the column; <paramref name="itemType"/> is the scalar type or the vector's item type (for a key, a <see cref="KeyDataViewType"/>).</summary>
+        /// <summary>Creates the column; <paramref name="itemType"/> is the scalar type or the vector's item type (for a key, UInt32 with <paramref name="isKey"/> set).</summary>
         public Column(string name, VectorKind kind, DataViewType itemType, bool isKey, SchemaShape? annotations = null)
         {
             ArgumentException.ThrowIfNullOrEmpty(name);
@@ -101,9 +101,14 @@ public sealed class SchemaShape : IReadOnlyList<SchemaShape.Column>
                 throw new ArgumentException($"Column '{name}': the item type must not be a vector; use the kind to say it is one.", nameof(itemType));
             }
 
-            if (isKey != itemType is KeyDataViewType)
+            if (isKey ? itemType.RawType != typeof(uint) : itemType is KeyDataViewType)
             {
-                throw new ArgumentException($"Column '{name}': isKey is {isKey} but the item type is {itemType}.", nameof(isKey));
+                throw new ArgumentException($"Column '{name}': isKey is {isKey} but the item type is {itemType}; a key's item type is UInt32 (as in ML.NET).", nameof(isKey));
+            }
+
+            if (itemType is KeyDataViewType)
+            {
+                itemType = NumberDataViewType.UInt32;
             }
 
             Name = name;
@@ -119,7 +124,7 @@ public sealed class SchemaShape : IReadOnlyList<SchemaShape.Column>
         /// <summary>Scalar, vector or variable vector.</summary>
         public VectorKind Kind { get; }
 
-        /// <summary>The scalar type, or the item type of a vector.</summary>
+        /// <summary>The scalar type, or the item type of a vector (UInt32 for keys).</summary>
         public DataViewType ItemType { get; }
 
         /// <summary>True for a key column (or a vector of keys).</summary>
@@ -146,7 +151,7 @@ public sealed class SchemaShape : IReadOnlyList<SchemaShape.Column>
 
         /// <summary>
         /// True when a column of shape <paramref name="source"/> fits where this one is expected: same kind and item type
-        /// (keys of any count fit) and at least this column's annotations.
+        /// (keys of any count are alike) and at least this column's annotations.
         /// </summary>
         public bool IsCompatibleWith(Column source)
         {
@@ -155,7 +160,7 @@ public sealed class SchemaShape : IReadOnlyList<SchemaShape.Column>
                 return false;
             }
 
-            if (IsKey ? ItemType.RawType != source.ItemType.RawType : !ItemType.Equals(source.ItemType))
+            if (!ItemType.Equals(source.ItemType))
             {
                 return false;
             }
@@ -174,7 +179,7 @@ public sealed class SchemaShape : IReadOnlyList<SchemaShape.Column>
         /// <summary>"Vector&lt;Single&gt;", "Key&lt;UInt32&gt;" and so on, for messages.</summary>
         public string DescribeType()
         {
-            string item = IsKey ? $"Key<{ItemType.RawType.Name}>" : ItemType.ToString() ?? string.Empty;
+            string item = IsKey ? "Key<UInt32>" : ItemType.ToString() ?? string.Empty;
             return Kind switch
             {
                 VectorKind.Vector => $"Vector<{item}>",
@@ -185,7 +190,7 @@ public sealed class SchemaShape : IReadOnlyList<SchemaShape.Column>
 
         /// <inheritdoc/>
         public bool Equals(Column other) =>
-            Name == other.Name && Kind == other.Kind && IsKey == other.IsKey && (IsKey ? ItemType.RawType == other.ItemType.RawType : ItemType.Equals(other.ItemType))
+            Name == other.Name && Kind == other.Kind && IsKey == other.IsKey && ItemType.Equals(other.ItemType)
             && Annotations.Count == other.Annotations.Count && Annotations.All(a => other.Annotations.TryFindColumn(a.Name, out var o) && a.Equals(o));
 
         /// <inheritdoc/>

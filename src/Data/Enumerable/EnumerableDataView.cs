@@ -15,6 +15,12 @@ internal sealed class EnumerableDataView<TRow> : IDataView
     {
         this.source = source;
         columns = [.. PocoColumn.For(typeof(TRow)).Where(c => c.CanRead)];
+        Schema = BuildSchema(columns, schema);
+    }
+
+    /// <summary>The schema of <paramref name="columns"/>, taking types and annotations from <paramref name="schema"/> where it names them.</summary>
+    internal static DataViewSchema BuildSchema(PocoColumn[] columns, DataViewSchema? schema)
+    {
         var builder = new DataViewSchema.Builder();
         foreach (var column in columns)
         {
@@ -30,7 +36,7 @@ internal sealed class EnumerableDataView<TRow> : IDataView
             builder.AddColumn(column.Name, given?.Type ?? column.Type, given?.Annotations);
         }
 
-        Schema = builder.ToSchema();
+        return builder.ToSchema();
     }
 
     public bool CanShuffle => source is IReadOnlyList<TRow> or IList<TRow>;

@@ -93,6 +93,36 @@ internal static unsafe class Gemm
         float[] c, int cOffset, int ldc,
         bool accumulate, GemmPath path, int threads)
     {
+        if (m > 0 && n > 0)
+        {
+            CheckExtent(nameof(b), b, bOffset, ldb, transB ? n : k, transB ? k : n);
+        }
+
+        Sgemm(transA, m, n, k, a, aOffset, lda, new DenseMatrixPanels(b, bOffset, ldb, transB), c, cOffset, ldc, accumulate, path, threads);
+    }
+
+    /// <summary>
+    /// Computes C = op(A) * B (+ C) where B is any <see cref="IPanelSource"/> (a dense matrix, or a convolution's
+    /// column matrix gathered straight from the image), so B need not exist in memory.
+    /// </summary>
+    public static void Sgemm<TB>(
+        bool transA, int m, int n, int k,
+        float[] a, int aOffset, int lda,
+        TB b,
+        float[] c, int cOffset, int ldc,
+        bool accumulate, bool parallel)
+        where TB : struct, IPanelSource =>
+        Sgemm(transA, m, n, k, a, aOffset, lda, b, c, cOffset, ldc, accumulate, _forcedPath, parallel ? Parallelism.ThreadCount : 1);
+
+    /// <summary>The generic product with an explicit kernel path and thread bound.</summary>
+    public static void Sgemm<TB>(
+        bool transA, int m, int n, int k,
+        float[] a, int aOffset, int lda,
+        TB b,
+        float[] c, int cOffset, int ldc,
+        bool accumulate, GemmPath path, int threads)
+        where TB : struct, IPanelSource
+    {
         ArgumentOutOfRangeException.ThrowIfNegative(m);
         ArgumentOutOfRangeException.ThrowIfNegative(n);
         ArgumentOutOfRangeException.ThrowIfNegative(k);
@@ -103,7 +133,6 @@ internal static unsafe class Gemm
         }
 
         CheckExtent(nameof(a), a, aOffset, lda, transA ? k : m, transA ? m : k);
-        CheckExtent(nameof(b), b, bOffset, ldb, transB ? n : k, transB ? k : n);
         CheckExtent(nameof(c), c, cOffset, ldc, m, n);
         if (path == GemmPath.Auto)
         {
@@ -128,7 +157,7 @@ internal static unsafe class Gemm
         }
 
         var (mr, nr) = TileOf(path);
-        var job = new Job(path, transA, transB, k, a, aOffset, lda, b, bOffset, ldb, c, cOffset, ldc, accumulate);
+        var job = new Job<TB>(path, transA, k, a, aOffset, lda, b, c, cOffset, ldc, accumulate);
         int chunks = 1;
         bool splitColumns = true;
         if (threads > 1 && 2.0 * m * n * k >= ParallelThresholdFlops)
@@ -149,7 +178,8 @@ internal static unsafe class Gemm
     }
 
     /// <summary>Splits C into <paramref name="chunks"/> blocks of whole row or column panels, one per thread.</summary>
-    private static void RunParallel(Job job, int chunks, bool splitColumns, int m, int n, int mr, int nr)
+    private static void RunParallel<TB>(Job<TB> job, int chunks, bool splitColumns, int m, int n, int mr, int nr)
+        where TB : struct, IPanelSource
     {
         Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = chunks }, chunk =>
         {
@@ -185,12 +215,13 @@ internal static unsafe class Gemm
     };
 
     /// <summary>One product; <see cref="Run"/> computes the block C[i0..i1, j0..j1] sequentially.</summary>
-    private sealed class Job(
-        GemmPath path, bool transA, bool transB, int k,
+    private sealed class Job<TB>(
+        GemmPath path, bool transA, int k,
         float[] a, int aOffset, int lda,
-        float[] b, int bOffset, int ldb,
+        TB b,
         float[] c, int cOffset, int ldc,
         bool accumulate)
+        where TB : struct, IPanelSource
     {
         public void Run(int i0, int i1, int j0, int j1)
         {
@@ -203,11 +234,10 @@ internal static unsafe class Gemm
             float[] packB = BufferPool.Rent(packBLength, clear: false);
             try
             {
-                fixed (float* pa = a, pb = b, pc = c, bufA = packA, bufB = packB)
+                fixed (float* pa = a, pc = c, bufA = packA, bufB = packB)
                 {
                     float* tile = stackalloc float[mr * nr];
                     float* aBase = pa + aOffset;
-                    float* bBase = pb + bOffset;
                     float* cBase = pc + cOffset;
                     for (int jc = j0; jc < j1; jc += NC)
                     {
@@ -216,7 +246,7 @@ internal static unsafe class Gemm
                         {
                             int kc = Math.Min(KC, k - p0);
                             bool load = accumulate || p0 > 0;
-                            PackB(transB, bBase, ldb, p0, jc, kc, nc, nr, bufB);
+                            b.Pack(p0, jc, kc, nc, nr, bufB);
                             for (int ic = i0; ic < i1; ic += MC)
                             {
                                 int mc = Math.Min(MC, i1 - ic);
@@ -299,11 +329,26 @@ internal static unsafe class Gemm
             else
             {
                 // A(i, p) = a[i * lda + p]: read each row contiguously, write with stride MR.
+                int pStart = 0;
+                if (mr == 8 && rows == 8 && Avx.IsSupported)
+                {
+                    float* s0 = a + (long)(i0 + ir) * lda + p0;
+                    for (; pStart <= kc - 8; pStart += 8)
+                    {
+                        float* s = s0 + pStart;
+                        SimdTranspose.Store8x8(
+                            Vector256.Load(s), Vector256.Load(s + lda), Vector256.Load(s + 2 * lda), Vector256.Load(s + 3 * lda),
+                            Vector256.Load(s + 4 * lda), Vector256.Load(s + 5 * lda), Vector256.Load(s + 6 * lda), Vector256.Load(s + 7 * lda),
+                            panel + pStart * 8,
+                            8);
+                    }
+                }
+
                 for (int i = 0; i < rows; i++)
                 {
                     float* src = a + (long)(i0 + ir + i) * lda + p0;
                     float* d = panel + i;
-                    for (int p = 0; p < kc; p++)
+                    for (int p = pStart; p < kc; p++)
                     {
                         d[p * mr] = src[p];
                     }
@@ -322,7 +367,7 @@ internal static unsafe class Gemm
     }
 
     /// <summary>Packs B[p0..p0+kc, j0..j0+nc] into NR-column panels, each kc x NR (column index fastest), zero-padded.</summary>
-    private static void PackB(bool transB, float* b, int ldb, int p0, int j0, int kc, int nc, int nr, float* dst)
+    internal static void PackB(bool transB, float* b, int ldb, int p0, int j0, int kc, int nc, int nr, float* dst)
     {
         for (int jr = 0; jr < nc; jr += nr)
         {

@@ -58,15 +58,11 @@ public sealed class ModelLoadContext
         var entry = archive.GetEntry(Directory + name) ?? throw Error($"entry '{Directory}{name}' is missing");
         try
         {
-            using var stream = entry.Open();
-            var memory = new MemoryStream(entry.Length > 0 && entry.Length < int.MaxValue ? (int)entry.Length : 0);
-            stream.CopyTo(memory);
-            memory.Position = 0;
-            return memory;
+            return ZipEntryReader.Read(entry);
         }
         catch (InvalidDataException e)
         {
-            throw Error($"entry '{Directory}{name}' is damaged ({e.Message})", e);
+            throw Error(e.Message.StartsWith("entry ", StringComparison.Ordinal) ? e.Message : $"entry '{Directory}{name}' is damaged ({e.Message})", e);
         }
     }
 

@@ -23,7 +23,7 @@ public static class MulticlassEvaluationCatalog
     /// <param name="data">Scored data (the output of a trained model's Transform).</param>
     /// <param name="labelColumnName">The label: a key over K classes, or a numeric class index. Default <c>"Label"</c>.</param>
     /// <param name="scoreColumnName">The scores: a Vector&lt;Single&gt; of K class probabilities. Default <c>"Score"</c>.</param>
-    /// <param name="predictedLabelColumnName">The predicted class: a key over K. Default <c>"PredictedLabel"</c>.</param>
+    /// <param name="predictedLabelColumnName">The predicted class: a key over K; when it is not a key (after <c>MapKeyToValue</c>) or absent, the argmax of the scores. Default <c>"PredictedLabel"</c>.</param>
     /// <param name="topKPredictionCount">When positive, compute top-k accuracy for k = 1 .. this. Default 0.</param>
     public static MulticlassClassificationMetrics Evaluate(this MulticlassClassificationCatalog catalog, IDataView data, string labelColumnName = "Label", string scoreColumnName = "Score", string predictedLabelColumnName = "PredictedLabel", int topKPredictionCount = 0)
     {
@@ -32,7 +32,7 @@ public static class MulticlassEvaluationCatalog
         ArgumentOutOfRangeException.ThrowIfNegative(topKPredictionCount);
         var score = ColumnRequirement.Vector(scoreColumnName, NumberDataViewType.Single, requireKnownSize: true).Bind(data.Schema);
         int k = ((VectorDataViewType)score.Type).Size;
-        var predicted = ColumnRequirement.Key(predictedLabelColumnName).Bind(data.Schema);
+        var predicted = PredictedKey(data.Schema, predictedLabelColumnName, k);
         var label = BindLabel(data.Schema, labelColumnName, k);
         var names = ClassNames(score, label);
 
@@ -46,11 +46,11 @@ public static class MulticlassEvaluationCatalog
         var classLogLoss = new double[k];
         var topK = new double[topKPredictionCount];
         double n = 0, correct = 0, logLoss = 0;
-        using (var cursor = data.GetRowCursor([label.Column, score, predicted]))
+        using (var cursor = data.GetRowCursor(predicted is { } pc ? [label.Column, score, pc] : [label.Column, score]))
         {
             var readLabel = label.CreateReader(cursor);
             var getScore = cursor.GetGetter<VBuffer<float>>(score);
-            var getPredicted = cursor.GetGetter<uint>(predicted);
+            var getPredicted = predicted is { } column ? cursor.GetGetter<uint>(column) : null;
             VBuffer<float> scores = default;
             var dense = new float[k];
             uint key = 0;
@@ -63,9 +63,18 @@ public static class MulticlassEvaluationCatalog
                 }
 
                 getScore(ref scores);
-                getPredicted(ref key);
                 scores.CopyTo(dense);
-                int p = key >= 1 && key <= k ? (int)key - 1 : -1;
+                int p;
+                if (getPredicted is not null)
+                {
+                    getPredicted(ref key);
+                    p = key >= 1 && key <= k ? (int)key - 1 : -1;
+                }
+                else
+                {
+                    p = ArgMax(dense);
+                }
+
                 n++;
                 classCount[y]++;
                 if (p >= 0)
@@ -115,15 +124,18 @@ public static class MulticlassEvaluationCatalog
     /// <param name="data">The output of a ClassyNet/BranchyNet model's Transform.</param>
     /// <param name="labelColumnName">The label (key or numeric class index). Default <c>"Label"</c>.</param>
     /// <param name="exitIndexColumnName">The exit taken (Int32). Default <c>"ExitIndex"</c>.</param>
-    /// <param name="predictedLabelColumnName">The predicted class (key over K). Default <c>"PredictedLabel"</c>.</param>
-    /// <param name="scoreColumnName">The scores, whose SlotNames name the classes (optional). Default <c>"Score"</c>.</param>
+    /// <param name="predictedLabelColumnName">The predicted class (key over K); when it is not a key, the argmax of the scores. Default <c>"PredictedLabel"</c>.</param>
+    /// <param name="scoreColumnName">The scores (Vector&lt;Single&gt;), whose SlotNames name the classes. Default <c>"Score"</c>.</param>
     public static EarlyExitMetrics EvaluateExits(this MulticlassClassificationCatalog catalog, IDataView data, string labelColumnName = "Label", string exitIndexColumnName = "ExitIndex", string predictedLabelColumnName = "PredictedLabel", string scoreColumnName = "Score")
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(data);
         var exitColumn = ColumnRequirement.Scalar(exitIndexColumnName, NumberDataViewType.Int32).Bind(data.Schema);
-        var predicted = ColumnRequirement.Key(predictedLabelColumnName).Bind(data.Schema);
-        int k = (int)((KeyDataViewType)predicted.Type).Count;
+        var scoreColumn = data.Schema.GetColumnOrNull(scoreColumnName) is { } sc && ColumnRequirement.Vector(scoreColumnName, NumberDataViewType.Single, requireKnownSize: true).IsMetBy(sc.Type) ? sc : (DataViewSchema.Column?)null;
+        var predicted = PredictedKey(data.Schema, predictedLabelColumnName, scoreColumn is { } s0 ? ((VectorDataViewType)s0.Type).Size : null);
+        int k = predicted is { } p0 ? (int)((KeyDataViewType)p0.Type).Count
+            : scoreColumn is { } s1 ? ((VectorDataViewType)s1.Type).Size
+            : throw new ArgumentOutOfRangeException(nameof(predictedLabelColumnName), $"Neither a key column '{predictedLabelColumnName}' nor a Vector<Single> column '{scoreColumnName}' was found; pass the output of a ClassyNet or BranchyNet model.");
         var label = BindLabel(data.Schema, labelColumnName, k);
         var annotations = exitColumn.Annotations;
         if (annotations.Schema.GetColumnOrNull(EarlyExitScoringTransformer.ExitClassesAnnotation) is null || annotations.Schema.GetColumnOrNull(EarlyExitScoringTransformer.ExitMacsAnnotation) is null)
@@ -146,11 +158,14 @@ public static class MulticlassEvaluationCatalog
         int exits = macs.Length;
         var labels = new List<int>();
         var predictions = new List<EarlyExitPrediction>();
-        using (var cursor = data.GetRowCursor([label.Column, exitColumn, predicted]))
+        using (var cursor = data.GetRowCursor(predicted is { } pc ? [label.Column, exitColumn, pc] : [label.Column, exitColumn, scoreColumn!.Value]))
         {
             var readLabel = label.CreateReader(cursor);
             var getExit = cursor.GetGetter<int>(exitColumn);
-            var getPredicted = cursor.GetGetter<uint>(predicted);
+            var getPredicted = predicted is { } column ? cursor.GetGetter<uint>(column) : null;
+            var getScore = predicted is null ? cursor.GetGetter<VBuffer<float>>(scoreColumn!.Value) : null;
+            VBuffer<float> scores = default;
+            var dense = new float[k];
             int exit = 0;
             uint key = 0;
             while (cursor.MoveNext())
@@ -162,7 +177,17 @@ public static class MulticlassEvaluationCatalog
                 }
 
                 getExit(ref exit);
-                getPredicted(ref key);
+                if (getPredicted is not null)
+                {
+                    getPredicted(ref key);
+                }
+                else
+                {
+                    getScore!(ref scores);
+                    scores.CopyTo(dense);
+                    key = (uint)ArgMax(dense) + 1;
+                }
+
                 if ((uint)exit >= (uint)exits || key == 0 || key > k)
                 {
                     throw new InvalidOperationException($"Row {cursor.Position} has exit {exit} (the model has {exits}) and predicted key {key} (1..{k}); '{exitIndexColumnName}' and '{predictedLabelColumnName}' must come from the same scorer.");
@@ -174,9 +199,34 @@ public static class MulticlassEvaluationCatalog
         }
 
         var evaluation = EarlyExitEvaluation.Compute(labels, new EarlyExitBatchResult([.. predictions], exits, 0), k);
-        var score = data.Schema.GetColumnOrNull(scoreColumnName);
-        var names = score is { } s && s.HasSlotNames() && s.Type is VectorDataViewType { Size: var size } && size == k ? ClassNames(s, label) : label.Values.Values;
+        var names = scoreColumn is { } s && s.HasSlotNames() && ((VectorDataViewType)s.Type).Size == k ? ClassNames(s, label) : label.Values.Values;
         return new EarlyExitMetrics(evaluation, sets, names, macs, full);
+    }
+
+    /// <summary>The predicted-label key column over <paramref name="k"/> classes, or null when there is none (then the scores' argmax is used, as after <c>MapKeyToValue("PredictedLabel")</c>).</summary>
+    private static DataViewSchema.Column? PredictedKey(DataViewSchema schema, string name, int? k)
+    {
+        if (schema.GetColumnOrNull(name) is not { Type: KeyDataViewType key } column)
+        {
+            return null;
+        }
+
+        return k is null || (int)key.Count == k ? column
+            : throw new ArgumentOutOfRangeException(nameof(name), $"Predicted label column '{name}' is a key over {key.Count} values but the scores have {k}.");
+    }
+
+    private static int ArgMax(ReadOnlySpan<float> values)
+    {
+        int best = 0;
+        for (int i = 1; i < values.Length; i++)
+        {
+            if (values[i] > values[best])
+            {
+                best = i;
+            }
+        }
+
+        return best;
     }
 
     private static LabelColumn BindLabel(DataViewSchema schema, string labelColumnName, int k)

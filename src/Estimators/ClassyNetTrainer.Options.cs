@@ -21,10 +21,11 @@ public sealed partial class ClassyNetTrainer
         public string FeatureColumnName { get; set; } = "Features";
 
         /// <summary>
-        /// The architecture (kind, depth, exit positions, widths), e.g. <c>NetworkSpec.ResNet(20, [7, 13, 20], 1, 28, 10)</c>.
-        /// Its input shape and class count are taken from the data (the features column's dimensions and the label's class
-        /// count) and its exit outputs from <see cref="ExitClasses"/>. Default null: a ResNet-20 with exits after layers 7, 13
-        /// and 20 for [C, H, H] image features, or an MLP with stages of 256, 128 and 64 units for flat features.
+        /// The architecture, e.g. <c>NetworkSpec.ResNet(20, [7, 13, 20], inChannels: 1, imageSize: 28, classes: 10)</c>:
+        /// its input must take the features column (same [C, H, W], or a flat vector of the same size) and its class
+        /// count must be the label's; its exit outputs are set from <see cref="ExitClasses"/>. Default null: sized from
+        /// the data, a ResNet-20 with exits after layers 7, 13 and 20 for [C, H, H] image features, else an MLP with
+        /// stages of 256, 128 and 64 units.
         /// </summary>
         public NetworkSpec? Architecture { get; set; }
 

@@ -74,7 +74,7 @@ public sealed partial class ClassyNetTrainer : IEstimator<EarlyExitScoringTransf
         var label = LabelColumn.Bind(input.Schema, options.LabelColumnName, options.ExitClasses?.ClassCount ?? options.ClassCount);
         var features = ColumnRequirement.Vector(options.FeatureColumnName, NumberDataViewType.Single, requireKnownSize: true).Bind(input.Schema);
         int k = label.ClassCount;
-        var spec = Retarget(options.Architecture, (VectorDataViewType)features.Type, k, options.FeatureColumnName);
+        var spec = Retarget(options.Architecture, (VectorDataViewType)features.Type, k, options.FeatureColumnName, options.LabelColumnName);
         var sets = options.ExitClasses is null ? ExitClassSets.AllClasses(spec.ExitCount, k) : label.MapSets(options.ExitClasses, "options.ExitClasses");
         if (sets.ExitCount != spec.ExitCount)
         {
@@ -149,6 +149,12 @@ public sealed partial class ClassyNetTrainer : IEstimator<EarlyExitScoringTransf
         ArgumentNullException.ThrowIfNull(inputSchema);
         var label = LabelColumn.Requirement(options.LabelColumnName).Bind(inputSchema);
         ColumnRequirement.Vector(options.FeatureColumnName, NumberDataViewType.Single, requireKnownSize: true).Bind(inputSchema);
+        if (options.Architecture is { } spec)
+        {
+            int size = spec.InputShape.Aggregate(1, (a, d) => a * d);
+            ColumnRequirement.Vector(options.FeatureColumnName, NumberDataViewType.Single, size).Bind(inputSchema);
+        }
+
         int k = label.ItemType is KeyDataViewType key ? (int)key.Count
             : options.ExitClasses?.ClassCount ?? options.ClassCount
             ?? throw new ArgumentException($"Label column '{options.LabelColumnName}' is a {label.DescribeType()} class index, so the class count must be given (ExitClasses or ClassCount); or map it to a key first with MapValueToKey.", nameof(inputSchema));
@@ -157,37 +163,38 @@ public sealed partial class ClassyNetTrainer : IEstimator<EarlyExitScoringTransf
         return new SchemaShape([.. inputSchema, .. EarlyExitScoringTransformer.OutputShape(k, keyValueType)]);
     }
 
-    /// <summary>The architecture for features of <paramref name="type"/> and <paramref name="classes"/> classes.</summary>
-    private static NetworkSpec Retarget(NetworkSpec? spec, VectorDataViewType type, int classes, string column)
+    /// <summary>
+    /// The architecture for features of <paramref name="type"/> and <paramref name="classes"/> classes: the default one
+    /// sized from the data, or <paramref name="spec"/> after checking that its input takes the features (an image network
+    /// also takes a flat vector of the same size) and that it has <paramref name="classes"/> classes.
+    /// </summary>
+    private static NetworkSpec Retarget(NetworkSpec? spec, VectorDataViewType type, int classes, string column, string labelColumn)
     {
         var dims = type.Dimensions;
-        int size = type.Size;
         bool image = dims.Length == 3 && dims[1] == dims[2];
-        try
+        if (spec is null)
         {
-            if (spec is null)
-            {
-                return image ? NetworkSpec.ResNet(20, [7, 13, 20], dims[0], dims[1], classes) : NetworkSpec.Mlp(size, [256, 128, 64], classes);
-            }
-
-            switch (spec.Kind)
-            {
-                case NetworkKind.Mlp:
-                    return NetworkSpec.Mlp(size, spec.Widths, classes, layersPerStage: spec.LayersPerStage);
-                case NetworkKind.ResNet or NetworkKind.AlexNet:
-                    var (channels, side) = image ? (dims[0], dims[1])
-                        : spec.InChannels * spec.ImageSize * spec.ImageSize == size ? (spec.InChannels, spec.ImageSize)
-                        : throw new ArgumentException($"Features column '{column}' ({type}) is not a [C, H, H] image and its {size} values do not fit the architecture's [{spec.InChannels}, {spec.ImageSize}, {spec.ImageSize}] input.");
-                    return spec.Kind == NetworkKind.ResNet
-                        ? NetworkSpec.ResNet(spec.Depth, spec.ExitsAfterLayer, channels, side, classes)
-                        : NetworkSpec.AlexNet(channels, side, classes);
-                default:
-                    throw new ArgumentException($"Architecture kind {spec.Kind} is not supported.");
-            }
+            return image ? NetworkSpec.ResNet(20, [7, 13, 20], dims[0], dims[1], classes) : NetworkSpec.Mlp(type.Size, [256, 128, 64], classes);
         }
-        catch (ArgumentException e)
+
+        CheckFeatures(spec, type, column);
+        if (spec.Classes != classes)
         {
-            throw new ArgumentException($"The architecture does not fit features column '{column}' ({type}) with {classes} classes: {e.Message}", "options.Architecture", e);
+            throw new ArgumentOutOfRangeException("options", $"The architecture ({spec}) has {spec.Classes} classes but label column '{labelColumn}' has {classes}.");
+        }
+
+        return spec;
+    }
+
+    /// <summary>Throws naming <paramref name="column"/> when features of <paramref name="type"/> do not fit <paramref name="spec"/>'s input.</summary>
+    private static void CheckFeatures(NetworkSpec spec, VectorDataViewType type, string column)
+    {
+        var shape = spec.InputShape;
+        int size = shape.Aggregate(1, (a, d) => a * d);
+        bool fits = type.Size == size && (type.Dimensions.Length == 1 || shape.Count == 1 || type.Dimensions.SequenceEqual(shape));
+        if (!fits)
+        {
+            throw new ArgumentOutOfRangeException("inputSchema", $"Schema mismatch for input column '{column}': expected Vector<Single, {string.Join(", ", shape)}> (the input of {spec}), got {type}.");
         }
     }
 }

@@ -455,8 +455,9 @@ internal static class ReportCommand
 
     private static void Warm(ClassyNetModel model, EarlyExitPredictor predictor, TensorDataset prepared, int batchSize)
     {
-        // A few full batches, so every kernel the timed runs use has been compiled and its buffers pooled.
-        int n = Math.Min(prepared.Count, 4 * batchSize);
+        // One full batch: with tiered compilation off (see the csproj) that compiles every kernel the timed runs use
+        // and fills the buffer pools.
+        int n = Math.Min(prepared.Count, batchSize);
         model.PredictPrepared(prepared.Subset(Enumerable.Range(0, n).ToArray()), batchSize, predictor);
     }
 

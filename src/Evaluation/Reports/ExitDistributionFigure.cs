@@ -76,8 +76,8 @@ public static class ExitDistributionFigure
             svg.Text(gx + ((models.Count * (barWidth + barGap)) / 2), exitLabelY, $"Exit {e + 1}", 13, "middle", bold: true);
             if (e > 0)
             {
-                double sx = left + (e * groupWidth) + (groupGap / 2) - 13;
-                svg.Line(sx, y0, sx, y0 + 6, "#333");
+                // A tick between exit groups.
+                svg.Line(left + (e * groupWidth), y0, left + (e * groupWidth), y0 + 6, "#333");
             }
         }
 

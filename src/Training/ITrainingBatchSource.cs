@@ -3,7 +3,8 @@ namespace ClassyNet.MLNet.Training;
 /// <summary>
 /// Where <see cref="MultiExitTrainer.Fit(ITrainingBatchSource, IProgress{TrainingProgress}, CancellationToken)"/> reads
 /// its samples: batches of one epoch at a time, so a source may stream them (from a data view, a file) instead of
-/// holding the whole dataset as one array. Labels are class indices in [0, K).
+/// holding the whole dataset as one array. Labels are class indices in [0, K). A source may refill the same arrays for
+/// every batch: the trainer is done with a batch before it asks for the next.
 /// </summary>
 public interface ITrainingBatchSource
 {

@@ -155,12 +155,14 @@ public sealed partial class ClassyNetTrainer : IEstimator<EarlyExitScoringTransf
             ColumnRequirement.Vector(options.FeatureColumnName, NumberDataViewType.Single, size).Bind(inputSchema);
         }
 
-        int k = label.ItemType is KeyDataViewType key ? (int)key.Count
-            : options.ExitClasses?.ClassCount ?? options.ClassCount
-            ?? throw new ArgumentException($"Label column '{options.LabelColumnName}' is a {label.DescribeType()} class index, so the class count must be given (ExitClasses or ClassCount); or map it to a key first with MapValueToKey.", nameof(inputSchema));
+        if (!label.IsKey && (options.ExitClasses?.ClassCount ?? options.ClassCount) is null)
+        {
+            throw new ArgumentException($"Label column '{options.LabelColumnName}' is a {label.DescribeType()} class index, so the class count must be given (ExitClasses or ClassCount); or map it to a key first with MapValueToKey.", nameof(inputSchema));
+        }
+
         DataViewType keyValueType = !label.IsKey ? label.ItemType
             : label.Annotations.GetColumnOrNull(AnnotationKinds.KeyValues) is { } kv ? kv.ItemType : NumberDataViewType.UInt32;
-        return new SchemaShape([.. inputSchema, .. EarlyExitScoringTransformer.OutputShape(k, keyValueType)]);
+        return new SchemaShape([.. inputSchema, .. EarlyExitScoringTransformer.OutputShape(keyValueType)]);
     }
 
     /// <summary>

@@ -71,8 +71,8 @@ public sealed class EarlyExitScoringTransformer : RowToRowTransformerBase
     public EarlyExitScoringTransformer WithThresholds(IReadOnlyList<float> thresholds) =>
         new(Model.WithThresholds(thresholds), FeatureColumnName, classValues, BatchSize);
 
-    /// <summary>The output columns' shapes for <paramref name="classCount"/> classes whose values have type <paramref name="keyValueType"/>.</summary>
-    internal static SchemaShape.Column[] OutputShape(int classCount, DataViewType keyValueType)
+    /// <summary>The output columns' shapes for classes whose values have type <paramref name="keyValueType"/> (shapes carry no key counts or vector sizes).</summary>
+    internal static SchemaShape.Column[] OutputShape(DataViewType keyValueType)
     {
         static SchemaShape.Column Annotation(string name, SchemaShape.VectorKind kind, DataViewType type) => new(name, kind, type, false);
         var text = TextDataViewType.Instance;
@@ -80,7 +80,7 @@ public sealed class EarlyExitScoringTransformer : RowToRowTransformerBase
         return
         [
             new("Score", SchemaShape.VectorKind.Vector, NumberDataViewType.Single, false, new SchemaShape([Annotation(AnnotationKinds.SlotNames, SchemaShape.VectorKind.Vector, text), .. scoreKinds])),
-            new("PredictedLabel", SchemaShape.VectorKind.Scalar, new KeyDataViewType(typeof(uint), classCount), true, new SchemaShape([Annotation(AnnotationKinds.KeyValues, SchemaShape.VectorKind.Vector, keyValueType), .. scoreKinds])),
+            new("PredictedLabel", SchemaShape.VectorKind.Scalar, NumberDataViewType.UInt32, true, new SchemaShape([Annotation(AnnotationKinds.KeyValues, SchemaShape.VectorKind.Vector, keyValueType), .. scoreKinds])),
             new("ExitIndex", SchemaShape.VectorKind.Scalar, NumberDataViewType.Int32, false, new SchemaShape(
             [
                 Annotation(ExitClassesAnnotation, SchemaShape.VectorKind.Vector, text),

@@ -2,6 +2,7 @@ using ClassyNet.MLNet.Data;
 using ClassyNet.MLNet.Estimators;
 using ClassyNet.MLNet.Losses;
 using ClassyNet.MLNet.Networks;
+using ClassyNet.MLNet.Transformers;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace ClassyNet.MLNet.Tests.Pipeline;
@@ -52,6 +53,46 @@ public sealed class FashionMnistPipelineTests
         Assert.AreEqual(bulk.PredictedLabel, prediction.PredictedLabel);
         Assert.AreEqual(bulk.ExitIndex, prediction.ExitIndex);
         Assert.HasCount(10, prediction.Score);
+    }
+
+    [TestMethod]
+    public void DefaultArchitectureForImagesIsAResNetThatScoresInBatches()
+    {
+        string dir = RealData.FashionMnistDirectory();
+        var ml = new MLContext(seed: 1);
+        var train = ml.Data.TakeRows(ml.Data.LoadFashionMnist(dir, FashionMnistSplit.Train), 64);
+        var test = ml.Data.TakeRows(ml.Data.LoadFashionMnist(dir, FashionMnistSplit.Test), 40);
+        var model = ml.Transforms.Conversion.MapValueToKey("Label")
+            .Append(ml.MulticlassClassification.Trainers.BranchyNet(epochs: 1, batchSize: 32))
+            .Fit(train);
+        var scorer = (EarlyExitScoringTransformer)model.LastTransformer;
+        Assert.AreEqual(NetworkKind.ResNet, scorer.Model.Spec.Kind);
+        Assert.AreEqual(20, scorer.Model.Spec.Depth);
+        CollectionAssert.AreEqual(new[] { 1, 28, 28 }, scorer.Model.InputShape.ToArray());
+
+        var bulk = ml.Data.CreateEnumerable<KeyPrediction>(model.Transform(test), reuseRowObject: false).ToList();
+        using var engine = ml.Model.CreatePredictionEngine<Garment, KeyPrediction>(model);
+        var garments = ml.Data.CreateEnumerable<Garment>(test, reuseRowObject: false).Take(5).ToList();
+        for (int i = 0; i < garments.Count; i++)
+        {
+            var one = engine.Predict(garments[i]);
+            Assert.AreEqual(bulk[i].ExitIndex, one.ExitIndex, $"row {i}");
+            Assert.AreEqual(bulk[i].PredictedLabel, one.PredictedLabel, $"row {i}");
+            for (int c = 0; c < 10; c++)
+            {
+                Assert.AreEqual(bulk[i].Score[c], one.Score[c], 1e-5f, $"row {i}, class {c}: a batch of 40 and a batch of 1 agree");
+            }
+        }
+    }
+
+    /// <summary>A prediction whose label is still a key.</summary>
+    internal sealed class KeyPrediction
+    {
+        public uint PredictedLabel { get; set; }
+
+        public float[] Score { get; set; } = [];
+
+        public int ExitIndex { get; set; }
     }
 
     /// <summary>A Fashion-MNIST image.</summary>

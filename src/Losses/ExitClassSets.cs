@@ -192,6 +192,25 @@ public sealed class ExitClassSets
         $"{Scheme}: " + string.Join(" | ", Enumerable.Range(0, ExitCount).Select(m =>
             $"E{m + 1} " + (_sets[m].Length == ClassCount ? "all" : "{" + string.Join(", ", _sets[m]) + "}"))) + (BagOfClasses ? string.Empty : " (no bag)");
 
+    /// <summary>
+    /// The same scheme with every class c renamed to <paramref name="map"/>(c) (a bijection of [0, K)), keeping each set's
+    /// output order; used to move sets given in a label's values into the key order of a label column.
+    /// </summary>
+    internal ExitClassSets MapClasses(Func<int, int> map)
+    {
+        ArgumentNullException.ThrowIfNull(map);
+        var early = _sets[..^1].Select(s => (IReadOnlyList<int>)s.Select(map).ToArray()).ToArray();
+        return FromParts(Scheme, ClassCount, BagOfClasses, early);
+    }
+
+    /// <summary>Rebuilds sets from their scheme, class count, bag flag and early-exit sets (the final exit is added).</summary>
+    internal static ExitClassSets FromParts(ExitClassScheme scheme, int classCount, bool bagOfClasses, IReadOnlyList<IReadOnlyList<int>> earlyExitSets) => scheme switch
+    {
+        ExitClassScheme.AllClasses => AllClasses(earlyExitSets.Count + 1, classCount),
+        ExitClassScheme.MutuallyExclusive => MutuallyExclusive(earlyExitSets, classCount, bagOfClasses),
+        _ => IncrementalFromSets(earlyExitSets, classCount, bagOfClasses),
+    };
+
     private static ExitClassSets WithFinal(List<int[]> early, int classCount, ExitClassScheme scheme, bool bagOfClasses)
     {
         early.Add(Enumerable.Range(0, classCount).ToArray());

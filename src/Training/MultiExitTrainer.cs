@@ -90,6 +90,23 @@ public sealed class MultiExitTrainer
             throw new ArgumentException($"No training samples left after holding out {_options.ValidationFraction:P0} for validation ({data.Count} samples).", nameof(data));
         }
 
+        return FitCore(new DatasetSource(train, validation, _options), progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Trains on the batches of <paramref name="source"/> for the configured epochs (resuming from the checkpoint when
+    /// configured). The source decides the order of each epoch and what is held out for validation
+    /// (<see cref="MultiExitTrainerOptions.Shuffle"/>, <see cref="MultiExitTrainerOptions.ValidationFraction"/> and
+    /// <see cref="MultiExitTrainerOptions.Seed"/> are for the source to honour). Labels are checked batch by batch.
+    /// </summary>
+    public TrainingResult Fit(ITrainingBatchSource source, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        return FitCore(source, progress, cancellationToken);
+    }
+
+    private TrainingResult FitCore(ITrainingBatchSource source, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
         int startEpoch = 1;
         if (_options.CheckpointPath is { } path && _options.ResumeFromCheckpoint && File.Exists(path))
         {
@@ -97,21 +114,18 @@ public sealed class MultiExitTrainer
         }
 
         var history = new List<EpochMetrics>();
-        var order = Enumerable.Range(0, train.Count).ToArray();
+        int[] shape = [0, .. source.SampleShape];
+        int sampleSize = source.SampleShape.Aggregate(1, (a, d) => a * d);
+        bool shapeChecked = false;
         for (int epoch = startEpoch; epoch <= _options.Epochs; epoch++)
         {
-            if (_options.Shuffle)
-            {
-                Array.Sort(order);
-                new Generator(unchecked((ulong)_options.Seed * 0x9E3779B97F4A7C15UL + (ulong)epoch)).Shuffle(order.AsSpan());
-            }
-
             _network.Train();
             var watch = Stopwatch.StartNew();
             var sums = new ExitSums(_sets.ExitCount);
             double lossSum = 0;
             int steps = 0, seen = 0;
-            for (int start = 0; start < train.Count; start += _options.BatchSize)
+            int epochSize = (int)Math.Min(source.TrainingCount ?? 0, int.MaxValue);
+            foreach (var batch in source.GetTrainingBatches(epoch, _options.BatchSize))
             {
                 if (cancellationToken.IsCancellationRequested)
                 {
@@ -119,11 +133,24 @@ public sealed class MultiExitTrainer
                     return new TrainingResult(history, startEpoch, Cancelled: true);
                 }
 
-                int count = Math.Min(_options.BatchSize, train.Count - start);
-                var indices = order.AsSpan(start, count);
+                int count = batch.Count;
+                if (count == 0)
+                {
+                    continue;
+                }
+
+                CheckBatch(batch, sampleSize);
+                if (!shapeChecked)
+                {
+                    CheckSampleShape(batch, source.SampleShape);
+                    shapeChecked = true;
+                }
+
                 using (TensorScope.Begin())
                 {
-                    var (x, y) = Batch(train, indices);
+                    shape[0] = count;
+                    var x = Tensor.FromArray(batch.Features.AsSpan(0, count * sampleSize), shape);
+                    var y = batch.Labels.Length == count ? batch.Labels : batch.Labels[..count];
                     Optimizer.ZeroGrad();
                     var result = _loss.Compute(_network.Forward(x), y, Optimizer.StepCount);
                     result.Total.Backward();
@@ -133,19 +160,72 @@ public sealed class MultiExitTrainer
                     sums.Add(result, count);
                     steps++;
                     seen += count;
-                    progress?.Report(new TrainingProgress(epoch, _options.Epochs, Optimizer.StepCount, seen, train.Count, loss, seen / Math.Max(watch.Elapsed.TotalSeconds, 1e-9)));
+                    progress?.Report(new TrainingProgress(epoch, _options.Epochs, Optimizer.StepCount, seen, Math.Max(epochSize, seen), loss, seen / Math.Max(watch.Elapsed.TotalSeconds, 1e-9)));
                 }
+            }
+
+            if (seen == 0)
+            {
+                throw new ArgumentException("The training data holds no samples (after removing missing labels and the validation share).", nameof(source));
             }
 
             double throughput = seen / Math.Max(watch.Elapsed.TotalSeconds, 1e-9);
             var trainMetrics = sums.ToMetrics();
-            var validationMetrics = validation is null ? null : Evaluate(validation);
+            var validationMetrics = EvaluateBatches(source.GetValidationBatches(256), source.SampleShape);
             history.Add(new EpochMetrics(epoch, lossSum / Math.Max(steps, 1), trainMetrics, validationMetrics, throughput));
             SaveCheckpointIfConfigured(epoch);
         }
 
         _network.Eval();
         return new TrainingResult(history, startEpoch, Cancelled: false);
+    }
+
+    /// <summary>Per-exit metrics over <paramref name="batches"/> in evaluation mode; null when there are none.</summary>
+    private IReadOnlyList<ExitEpochMetrics>? EvaluateBatches(IEnumerable<TrainingBatch> batches, IReadOnlyList<int> sampleShape)
+    {
+        bool wasTraining = _network.IsTraining;
+        _network.Eval();
+        var sums = new ExitSums(_sets.ExitCount);
+        var evalLoss = new MultiExitLoss(_sets, _loss.ExitWeights, _loss.Costs, _thresholds);
+        int[] shape = [0, .. sampleShape];
+        int sampleSize = sampleShape.Aggregate(1, (a, d) => a * d);
+        long total = 0;
+        using (GradMode.NoGrad())
+        {
+            foreach (var batch in batches)
+            {
+                if (batch.Count == 0)
+                {
+                    continue;
+                }
+
+                CheckBatch(batch, sampleSize);
+                using var scope = TensorScope.Begin();
+                shape[0] = batch.Count;
+                var x = Tensor.FromArray(batch.Features.AsSpan(0, batch.Count * sampleSize), shape);
+                sums.Add(evalLoss.Compute(_network.Forward(x), batch.Labels.Length == batch.Count ? batch.Labels : batch.Labels[..batch.Count]), batch.Count);
+                total += batch.Count;
+            }
+        }
+
+        _network.Train(wasTraining);
+        return total == 0 ? null : sums.ToMetrics();
+    }
+
+    private void CheckBatch(TrainingBatch batch, int sampleSize)
+    {
+        if (batch.Features.Length < (long)batch.Count * sampleSize || batch.Labels.Length < batch.Count)
+        {
+            throw new ArgumentException($"A batch of {batch.Count} samples holds {batch.Features.Length} values and {batch.Labels.Length} labels; it needs {(long)batch.Count * sampleSize} values.", "source");
+        }
+
+        for (int i = 0; i < batch.Count; i++)
+        {
+            if ((uint)batch.Labels[i] >= (uint)_sets.ClassCount)
+            {
+                throw new ArgumentOutOfRangeException("source", batch.Labels[i], $"A batch holds label {batch.Labels[i]}, outside [0, {_sets.ClassCount}).");
+            }
+        }
     }
 
     /// <summary>
@@ -255,6 +335,12 @@ public sealed class MultiExitTrainer
         }
     }
 
+    private void CheckSampleShape(TrainingBatch batch, IReadOnlyList<int> sampleShape)
+    {
+        int size = sampleShape.Aggregate(1, (a, d) => a * d);
+        CheckSampleShape(new TensorDataset(batch.Features[..size], [batch.Labels[0]], [.. sampleShape]));
+    }
+
     private void SaveCheckpointIfConfigured(int completedEpochs)
     {
         if (_options.CheckpointPath is { } path)
@@ -266,7 +352,7 @@ public sealed class MultiExitTrainer
     private (TensorDataset Train, TensorDataset? Validation) Split(TensorDataset data) => SplitValidation(data, _options.ValidationFraction, _options.Seed);
 
     /// <summary>
-    /// The training/validation split <see cref="Fit"/> makes for <see cref="MultiExitTrainerOptions.ValidationFraction"/>
+    /// The training/validation split <c>Fit</c> makes for <see cref="MultiExitTrainerOptions.ValidationFraction"/>
     /// <paramref name="fraction"/> and <see cref="MultiExitTrainerOptions.Seed"/> <paramref name="seed"/>: a seeded
     /// shuffle, the first round(count * fraction) samples held out. Use it to recover the held-out set later (for
     /// threshold calibration). Validation is null when nothing is held out.
@@ -312,6 +398,49 @@ public sealed class MultiExitTrainer
         if (value < 1)
         {
             throw new ArgumentOutOfRangeException(name, value, $"{name} must be >= 1.");
+        }
+    }
+
+    /// <summary>An in-memory dataset as a batch source: a seeded shuffle per epoch, as <see cref="Fit(TensorDataset, IProgress{TrainingProgress}, CancellationToken)"/> always did.</summary>
+    private sealed class DatasetSource(TensorDataset train, TensorDataset? validation, MultiExitTrainerOptions options) : ITrainingBatchSource
+    {
+        private readonly int[] order = Enumerable.Range(0, train.Count).ToArray();
+
+        public IReadOnlyList<int> SampleShape => train.SampleShape;
+
+        public long? TrainingCount => train.Count;
+
+        public IEnumerable<TrainingBatch> GetTrainingBatches(int epoch, int batchSize)
+        {
+            if (options.Shuffle)
+            {
+                Array.Sort(order);
+                new Generator(unchecked((ulong)options.Seed * 0x9E3779B97F4A7C15UL + (ulong)epoch)).Shuffle(order.AsSpan());
+            }
+
+            return Batches(train, order, batchSize);
+        }
+
+        public IEnumerable<TrainingBatch> GetValidationBatches(int batchSize) =>
+            validation is null ? [] : Batches(validation, Enumerable.Range(0, validation.Count).ToArray(), batchSize);
+
+        private static IEnumerable<TrainingBatch> Batches(TensorDataset data, int[] indices, int batchSize)
+        {
+            // One pair of arrays per pass, refilled for every batch: the trainer is done with a batch before asking for the next.
+            var features = new float[Math.Min(batchSize, indices.Length) * data.SampleSize];
+            var labels = new int[Math.Min(batchSize, indices.Length)];
+            for (int start = 0; start < indices.Length; start += batchSize)
+            {
+                int count = Math.Min(batchSize, indices.Length - start);
+                for (int i = 0; i < count; i++)
+                {
+                    int index = indices[start + i];
+                    data.Features.AsSpan(index * data.SampleSize, data.SampleSize).CopyTo(features.AsSpan(i * data.SampleSize));
+                    labels[i] = data.Labels[index];
+                }
+
+                yield return new TrainingBatch(features, labels, count);
+            }
         }
     }
 

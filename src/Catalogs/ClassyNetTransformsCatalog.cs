@@ -1,0 +1,26 @@
+using ClassyNet.MLNet.Estimators;
+using ClassyNet.MLNet.Losses;
+
+namespace ClassyNet.MLNet;
+
+/// <summary><c>ml.Transforms.ClassyNet</c>: the ClassyNet-specific data transforms.</summary>
+public sealed class ClassyNetTransformsCatalog : CatalogBase
+{
+    internal ClassyNetTransformsCatalog(MLContext context)
+        : base(context)
+    {
+    }
+
+    /// <summary>
+    /// Adds the Bag-of-Classes label of every exit (eq. 1/4) as key columns <c>{labelColumnName}.Exit0</c>,
+    /// <c>.Exit1</c>, ...: the sample's position in S_m, or the bag for a sample outside S_m.
+    /// </summary>
+    /// <param name="exitClassSets">The exits' class sets, in the label's values (e.g. <c>ExitClassSets.Incremental([[9], [8]], 10)</c>).</param>
+    /// <param name="labelColumnName">The label column: a key (classes matched through its KeyValues) or a numeric class index. Default <c>"Label"</c>.</param>
+    public BagOfClassesEstimator MapBagOfClasses(ExitClassSets exitClassSets, string labelColumnName = "Label")
+    {
+        ArgumentNullException.ThrowIfNull(exitClassSets);
+        ArgumentException.ThrowIfNullOrEmpty(labelColumnName);
+        return new BagOfClassesEstimator(exitClassSets, labelColumnName);
+    }
+}

@@ -1,0 +1,89 @@
+using ClassyNet.MLNet.Inference;
+using ClassyNet.MLNet.Losses;
+using ClassyNet.MLNet.Networks;
+using ClassyNet.MLNet.Training;
+
+namespace ClassyNet.MLNet.Estimators;
+
+/// <content>The options type.</content>
+public sealed partial class ClassyNetTrainer
+{
+    /// <summary>
+    /// The options of <see cref="ClassyNetTrainer"/>, with ML.NET-style documented defaults. Class sets are given in the
+    /// label's values (class 9 is the label value 9, whatever key MapValueToKey gave it).
+    /// </summary>
+    public sealed class Options
+    {
+        /// <summary>The label column: a key (from MapValueToKey) or a Single/Double/Int32/Int64/UInt32 class index. Default <c>"Label"</c>.</summary>
+        public string LabelColumnName { get; set; } = "Label";
+
+        /// <summary>The features column: a known-size Vector&lt;Single&gt; of the network's input size. Default <c>"Features"</c>.</summary>
+        public string FeatureColumnName { get; set; } = "Features";
+
+        /// <summary>
+        /// The architecture, e.g. <c>NetworkSpec.ResNet(20, [7, 13, 20], inChannels: 1, imageSize: 28, classes: 10)</c>:
+        /// its input must take the features column (same [C, H, W], or a flat vector of the same size) and its class
+        /// count must be the label's; its exit outputs are set from <see cref="ExitClasses"/>. Default null: sized from
+        /// the data, a ResNet-20 with exits after layers 7, 13 and 20 for [C, H, H] image features, else an MLP with
+        /// stages of 256, 128 and 64 units.
+        /// </summary>
+        public NetworkSpec? Architecture { get; set; }
+
+        /// <summary>Class sets S_1..S_M of the exits (MC or IC, with or without the bag), in the label's values. Default null: every exit answers for every class (BranchyNet).</summary>
+        public ExitClassSets? ExitClasses { get; set; }
+
+        /// <summary>Number of classes when the label is a plain number and <see cref="ExitClasses"/> is null. Default null (from the key type or the exit sets).</summary>
+        public int? ClassCount { get; set; }
+
+        /// <summary>Cost matrices of eq. 9 (e.g. <c>CostMatrices.Targeted(0.5f, 2f, 1f, 1f)</c>). Default null: plain cross-entropy.</summary>
+        public CostMatrices? CostMatrices { get; set; }
+
+        /// <summary>Loss weight w_m of each exit (eq. 10). Default null: 1/M each.</summary>
+        public IReadOnlyList<float>? ExitLossWeights { get; set; }
+
+        /// <summary>Entropy thresholds T_1..T_(M-1) of the early exits (Algorithm 1). Default null: 0.5 nats at every early exit.</summary>
+        public IReadOnlyList<float>? ExitThresholds { get; set; }
+
+        /// <summary>The exit test. Default <see cref="ExitPolicy.Entropy"/>.</summary>
+        public ExitPolicy ExitPolicy { get; set; } = ExitPolicy.Entropy;
+
+        /// <summary>Zero the loss at later exits for samples an earlier exit already answers (needs thresholds). Default false.</summary>
+        public bool InstanceMasking { get; set; }
+
+        /// <summary>Passes over the training data. Default 10.</summary>
+        public int Epochs { get; set; } = 10;
+
+        /// <summary>Samples per training step. Default 64.</summary>
+        public int BatchSize { get; set; } = 64;
+
+        /// <summary>Adam learning rate. Default 0.001.</summary>
+        public double LearningRate { get; set; } = 1e-3;
+
+        /// <summary>Adam weight decay. Default 0.</summary>
+        public double WeightDecay { get; set; }
+
+        /// <summary>Shuffle the training rows every epoch (a seeded cursor when the view can shuffle, else a seeded shuffle of blocks of rows). Default true.</summary>
+        public bool Shuffle { get; set; } = true;
+
+        /// <summary>Seed of weight initialisation, shuffling and the validation split. Default null: drawn from the <see cref="MLContext"/>.</summary>
+        public int? Seed { get; set; }
+
+        /// <summary>Share of rows held out for validation metrics and threshold calibration, in [0, 1). Default 0.</summary>
+        public float ValidationFraction { get; set; }
+
+        /// <summary>
+        /// When set, the thresholds are calibrated on the held-out rows after training (<see cref="ClassyNetModel.Recalibrate"/>)
+        /// to these targets; needs <see cref="ValidationFraction"/> &gt; 0. Default null: keep <see cref="ExitThresholds"/>.
+        /// </summary>
+        public ThresholdCalibrationOptions? CalibrateThresholds { get; set; }
+
+        /// <summary>Rows per batch when the fitted transformer scores a data view (batched early exit). Default 256.</summary>
+        public int InferenceBatchSize { get; set; } = 256;
+
+        /// <summary>Receives progress after every training step. Default null.</summary>
+        public IProgress<TrainingProgress>? Progress { get; set; }
+
+        /// <summary>A copy (the trainer keeps its own).</summary>
+        internal Options Clone() => (Options)MemberwiseClone();
+    }
+}

@@ -5,7 +5,7 @@ Measures the same five things on the same R20-3E (ResNet-20, exits after layers 
 classes; exit loss weights 0.4/0.3/0.3; Adam lr 1e-3) with torch.set_num_threads(2):
 
   1. training samples/s (batch 64: forward all exits, weighted CE, backward, Adam step)
-  2. batch-1 latency through all exits and of the exit-1 prefix (eval, no grad; median)
+  2. batch-1 latency through all exits and of the exit-1 prefix (eval, no grad; median), also on one thread
   3. batch-256 inference samples/s (all exits)
   4. SGEMM 512x512x512 GFLOP/s (torch.mm into a preallocated output)
   5. bytes allocated per training step: not measurable for PyTorch's native allocator; reported as nan
@@ -139,6 +139,13 @@ def main():
     results.append(("latency_b1_all_exits_ms", median * 1e3, "ms"))
     _, median = measure(exit1, seconds)
     results.append(("latency_b1_exit1_ms", median * 1e3, "ms"))
+    # The same latencies on one thread: less sensitive to other processes on a shared machine.
+    torch.set_num_threads(1)
+    _, median = measure(lambda: infer(x_one), seconds)
+    results.append(("latency_b1_all_exits_1thread_ms", median * 1e3, "ms"))
+    _, median = measure(exit1, seconds)
+    results.append(("latency_b1_exit1_1thread_ms", median * 1e3, "ms"))
+    torch.set_num_threads(2)
     mean, _ = measure(lambda: infer(x_batch), seconds)
     results.append(("infer_b256_samples_per_s", 256 / mean, "samples/s"))
     mean, _ = measure(lambda: torch.mm(a, b, out=c), seconds)
@@ -146,6 +153,7 @@ def main():
     results.append(("alloc_bytes_per_train_step", math.nan, "bytes"))
 
     core = os.environ.get("OPENBLAS_CORETYPE", "auto-detected")
+    torch.set_num_threads(2)
     print(f"# PyTorch {torch.__version__} quick benchmark: threads {torch.get_num_threads()}, OPENBLAS_CORETYPE {core}")
     print(f"| {'metric':<28} | {'value':>14} | unit |")
     print(f"|{'-' * 30}|{'-' * 16}|------|")

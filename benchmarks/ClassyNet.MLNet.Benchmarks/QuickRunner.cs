@@ -40,6 +40,22 @@ public static class QuickRunner
             results.Add(("latency_b1_exit1_ms", exit1.Median * 1e3, "ms"));
         }
 
+        if (Selected("latency_b1_all_exits_1thread_ms") || Selected("latency_b1_exit1_1thread_ms"))
+        {
+            // The same latencies on one thread: less sensitive to other processes on a shared machine.
+            int threads = Parallelism.ThreadCount;
+            Parallelism.ThreadCount = 1;
+            try
+            {
+                results.Add(("latency_b1_all_exits_1thread_ms", Measure(() => workload.LatencyAllExits(), seconds).Median * 1e3, "ms"));
+                results.Add(("latency_b1_exit1_1thread_ms", Measure(() => workload.LatencyExit1(), seconds).Median * 1e3, "ms"));
+            }
+            finally
+            {
+                Parallelism.ThreadCount = threads;
+            }
+        }
+
         if (Selected("infer_b256_samples_per_s"))
         {
             var batch = Measure(() => workload.InferBatch(), seconds);

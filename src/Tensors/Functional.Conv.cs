@@ -80,11 +80,13 @@ public static partial class Functional
         int rows = geo.ColumnRows, cols = geo.ColumnCols;
         int inPlane = geo.Channels * geo.Height * geo.Width;
         int outPlane = oc * cols;
-        int[]? table = RentGatherTable(geo);
+        bool direct = DirectConv3x3.Supports(geo, oc);
+        int[]? table = direct ? null : RentGatherTable(geo);
         int chunks = Parallelism.ChunksFor(n, 2.0 * oc * rows * cols);
         bool innerParallel = chunks == 1;
         Parallelism.ForChunks(n, chunks, (_, start, end) =>
         {
+            float[]? scratch = direct ? BufferPool.Rent(DirectConv3x3.ScratchLength(geo), clear: false) : null;
             for (int s = start; s < end; s++)
             {
                 if (b is not null)
@@ -95,7 +97,11 @@ public static partial class Functional
                     }
                 }
 
-                if (table is null)
+                if (scratch is not null)
+                {
+                    DirectConv3x3.Forward(geo, x, s * inPlane, w, oc, y, s * outPlane, accumulate: b is not null, scratch);
+                }
+                else if (table is null)
                 {
                     Gemm.Sgemm(false, false, oc, cols, rows, w, 0, rows, x, s * inPlane, cols, y, s * outPlane, cols, accumulate: b is not null, parallel: innerParallel);
                 }
@@ -105,6 +111,11 @@ public static partial class Functional
                     var columns = new ConvColumnPanels(x, s * inPlane, geo, table, transposed: false);
                     Gemm.Sgemm(false, oc, cols, rows, w, 0, rows, columns, y, s * outPlane, cols, accumulate: b is not null, parallel: innerParallel);
                 }
+            }
+
+            if (scratch is not null)
+            {
+                BufferPool.Return(scratch);
             }
         });
 

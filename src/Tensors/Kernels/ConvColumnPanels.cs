@@ -119,9 +119,18 @@ internal readonly unsafe struct ConvColumnPanels : IPanelSource
                         if (Avx2.IsSupported)
                         {
                             // Masked gather: lanes whose tap falls in the padding (offset -1) are not read and stay 0.
+                            var iota = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7);
                             for (; j <= width - 8; j += 8)
                             {
                                 var index = Vector256.Load(offsets + j);
+                                int first = offsets[j];
+                                if (first >= 0 && Vector256.EqualsAll(index, Vector256.Create(first) + iota))
+                                {
+                                    // Eight neighbouring pixels of one image row: a plain load.
+                                    Vector256.Load(plane + first).Store(d + j);
+                                    continue;
+                                }
+
                                 var inside = Vector256.GreaterThanOrEqual(index, Vector256<int>.Zero).AsSingle();
                                 Avx2.GatherMaskVector256(Vector256<float>.Zero, plane, index, inside, 4).Store(d + j);
                             }

@@ -150,12 +150,34 @@ public static partial class Functional
         int inPlane = geo.Channels * geo.Height * geo.Width;
         int outPlane = oc * cols;
         int[]? table = gw is null ? null : RentGatherTable(geo);
+
+        // A 3x3 stride-1 pad-1 convolution's input gradient is itself such a convolution of dY with the flipped,
+        // channel-transposed weights: run it on the direct kernel instead of SGEMM + col2im.
+        var transposedGeo = new ConvGeometry(oc, geo.OutHeight, geo.OutWidth, 3, 3, 1, 1, 1, 1);
+        float[]? flipped = null;
+        if (gx is not null && geo.KernelH == 3 && geo.KernelW == 3 && geo.StrideH == 1 && geo.StrideW == 1 && geo.PadH == 1 && geo.PadW == 1
+            && geo.DilationH == 1 && geo.DilationW == 1 && DirectConv3x3.Supports(transposedGeo, geo.Channels))
+        {
+            flipped = BufferPool.Rent(geo.Channels * oc * 9, clear: false);
+            for (int o = 0; o < oc; o++)
+            {
+                for (int c = 0; c < geo.Channels; c++)
+                {
+                    for (int t = 0; t < 9; t++)
+                    {
+                        flipped[((c * oc) + o) * 9 + t] = w[((o * geo.Channels) + c) * 9 + (8 - t)];
+                    }
+                }
+            }
+        }
+
         int chunks = Parallelism.ChunksFor(n, 4.0 * oc * rows * cols);
         bool innerParallel = chunks == 1;
         var partialW = gw is null ? null : new float[chunks][];
         Parallelism.ForChunks(n, chunks, (chunk, start, end) =>
         {
-            float[]? col = geo.IsPointwise || gx is null ? null : BufferPool.Rent(rows * cols, clear: false);
+            float[]? col = geo.IsPointwise || gx is null || flipped is not null ? null : BufferPool.Rent(rows * cols, clear: false);
+            float[]? scratch = flipped is null ? null : BufferPool.Rent(DirectConv3x3.ScratchLength(transposedGeo), clear: false);
             float[]? accW = null;
             if (partialW is not null)
             {
@@ -181,7 +203,12 @@ public static partial class Functional
 
                 if (gx is not null)
                 {
-                    if (col is null)
+                    if (scratch is not null)
+                    {
+                        // dX[C, H, W] = conv3x3(dY[OC, H, W], flipped[C, OC, 3, 3])
+                        DirectConv3x3.Forward(transposedGeo, gy, s * outPlane, flipped!, geo.Channels, gx, s * inPlane, accumulate: false, scratch);
+                    }
+                    else if (col is null)
                     {
                         // Pointwise: dX[C, HW] = W^T[C, OC] * dY[OC, HW]
                         Gemm.Sgemm(true, false, rows, cols, oc, w, 0, rows, gy, s * outPlane, cols, gx, s * inPlane, cols, accumulate: true, parallel: innerParallel);
@@ -198,9 +225,19 @@ public static partial class Functional
             {
                 BufferPool.Return(col);
             }
+
+            if (scratch is not null)
+            {
+                BufferPool.Return(scratch);
+            }
         });
 
         ReturnGatherTable(table);
+        if (flipped is not null)
+        {
+            BufferPool.Return(flipped);
+        }
+
         if (partialW is not null)
         {
             for (int c = 1; c < chunks; c++)

@@ -1,5 +1,6 @@
 using ClassyNet.MLNet.Data;
 using ClassyNet.MLNet.Inference;
+using ClassyNet.MLNet.Tests;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace ClassyNet.Cli.Tests;

@@ -21,63 +21,14 @@ import sys
 import time
 
 import torch
-import torch.nn as nn
-import torch.nn.functional as F
 
-EXIT_WEIGHTS = (0.4, 0.3, 0.3)
-
-
-class BasicBlock(nn.Module):
-    def __init__(self, cin, cout, stride):
-        super().__init__()
-        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(cout)
-        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
-        self.bn2 = nn.BatchNorm2d(cout)
-        if stride != 1 or cin != cout:
-            self.shortcut = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, 0, bias=False), nn.BatchNorm2d(cout))
-        else:
-            self.shortcut = None
-
-    def forward(self, x):
-        h = F.relu(self.bn1(self.conv1(x)))
-        h = self.bn2(self.conv2(h))
-        skip = self.shortcut(x) if self.shortcut is not None else x
-        return F.relu(h + skip)
+# The R20-3E module layout is defined once, in the script that makes the parity fixtures.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "ClassyNet.MLNet.Tests", "Fixtures"))
+from make_r20_fixtures import R20, weighted_loss  # noqa: E402
 
 
-class Exit(nn.Module):
-    def __init__(self, channels, classes):
-        super().__init__()
-        self.fc = nn.Linear(channels, classes)
-
-    def forward(self, x):
-        return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
-
-
-class R20ThreeExit(nn.Module):
-    """ResNet-20 with exits after layers 7, 13 and 20 (after each stage of three basic blocks)."""
-
-    def __init__(self, in_channels=1, classes=10):
-        super().__init__()
-        self.stem = nn.Sequential(nn.Conv2d(in_channels, 16, 3, 1, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU())
-        stages, cin = [], 16
-        for s, width in enumerate((16, 32, 64)):
-            blocks = []
-            for b in range(3):
-                blocks.append(BasicBlock(cin, width, 2 if s > 0 and b == 0 else 1))
-                cin = width
-            stages.append(nn.Sequential(*blocks))
-        self.stages = nn.ModuleList(stages)
-        self.exits = nn.ModuleList([Exit(c, classes) for c in (16, 32, 64)])
-
-    def forward(self, x):
-        logits = []
-        x = self.stem(x)
-        for stage, head in zip(self.stages, self.exits):
-            x = stage(x)
-            logits.append(head(x))
-        return logits
+class R20ThreeExit(R20):
+    """R20-3E with a forward pass that stops at exit 1 (stem, stage 1, exit 1)."""
 
     def forward_exit1(self, x):
         return self.exits[0](self.stages[0](self.stem(x)))
@@ -114,7 +65,7 @@ def main():
         model.train()
         opt.zero_grad()
         logits = model(x_train)
-        loss = sum(w * F.cross_entropy(l, y_train) for w, l in zip(EXIT_WEIGHTS, logits))
+        loss = weighted_loss(logits, y_train)
         loss.backward()
         opt.step()
 

@@ -172,10 +172,12 @@ static string Report(List<ModeResult> results, int[][] priorities, int trainCoun
 
         for (int e = 0; e < exits - 1; e++)
         {
+            // Under IC exit e answers for every priority class up to its own (S_e = {p_1, ..., p_e}).
+            var set = priorities.Take(e + 1).Select(p => p[0]).ToArray();
             int total = Enumerable.Range(0, 10).Sum(k => r.PerClassExits[k, e]);
-            int own = r.PerClassExits[priorities[e][0], e];
+            int own = set.Sum(k => r.PerClassExits[k, e]);
             sb.AppendLine();
-            sb.Append(CultureInfo.InvariantCulture, $"Exit {e + 1} precision (share of its exits that are class {priorities[e][0]}): {(total == 0 ? "no exits" : $"{own}/{total} = {(double)own / total:P1}")}.");
+            sb.Append(CultureInfo.InvariantCulture, $"Exit {e + 1} precision (share of its exits in its set {{{string.Join(", ", set)}}}): {(total == 0 ? "no exits" : $"{own}/{total} = {(double)own / total:P1}")}.");
         }
 
         sb.AppendLine();

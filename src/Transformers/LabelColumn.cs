@@ -121,60 +121,28 @@ internal sealed class LabelColumn
             }
 
             case var t when t.RawType == typeof(float):
-            {
-                var getter = row.GetGetter<float>(Column);
-                float value = 0;
-                return () =>
-                {
-                    getter(ref value);
-                    return float.IsNaN(value) ? -1 : Check(value, name, row, k);
-                };
-            }
-
+                return NumericReader<float>(row, name, k, float.IsNaN, v => v);
             case var t when t.RawType == typeof(double):
-            {
-                var getter = row.GetGetter<double>(Column);
-                double value = 0;
-                return () =>
-                {
-                    getter(ref value);
-                    return double.IsNaN(value) ? -1 : Check(value, name, row, k);
-                };
-            }
-
+                return NumericReader<double>(row, name, k, double.IsNaN, v => v);
             case var t when t.RawType == typeof(int):
-            {
-                var getter = row.GetGetter<int>(Column);
-                int value = 0;
-                return () =>
-                {
-                    getter(ref value);
-                    return Check(value, name, row, k);
-                };
-            }
-
+                return NumericReader<int>(row, name, k, _ => false, v => v);
             case var t when t.RawType == typeof(long):
-            {
-                var getter = row.GetGetter<long>(Column);
-                long value = 0;
-                return () =>
-                {
-                    getter(ref value);
-                    return Check(value, name, row, k);
-                };
-            }
-
+                return NumericReader<long>(row, name, k, _ => false, v => v);
             default:
-            {
-                var getter = row.GetGetter<uint>(Column);
-                uint value = 0;
-                return () =>
-                {
-                    getter(ref value);
-                    return Check(value, name, row, k);
-                };
-            }
+                return NumericReader<uint>(row, name, k, _ => false, v => v);
         }
+    }
+
+    /// <summary>A reader of a numeric label column holding the class index itself (-1 where <paramref name="isMissing"/>).</summary>
+    private Func<int> NumericReader<T>(DataViewRow row, string name, int k, Func<T, bool> isMissing, Func<T, double> toDouble)
+    {
+        var getter = row.GetGetter<T>(Column);
+        T value = default!;
+        return () =>
+        {
+            getter(ref value);
+            return isMissing(value) ? -1 : Check(toDouble(value), name, row, k);
+        };
     }
 
     /// <summary>The row's id (its index in the source for the library's loaders), which a shuffled cursor keeps; else its position.</summary>

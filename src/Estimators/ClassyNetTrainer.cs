@@ -3,7 +3,6 @@ using ClassyNet.MLNet.Data;
 using ClassyNet.MLNet.Inference;
 using ClassyNet.MLNet.Losses;
 using ClassyNet.MLNet.Networks;
-using ClassyNet.MLNet.Tensors;
 using ClassyNet.MLNet.Training;
 using ClassyNet.MLNet.Transformers;
 
@@ -83,7 +82,7 @@ public sealed partial class ClassyNetTrainer : IEstimator<EarlyExitScoringTransf
 
         var thresholds = options.ExitThresholds ?? Enumerable.Repeat(0.5f, spec.ExitCount - 1).ToArray();
         int seed = options.Seed ?? context.NextSeed();
-        var model = ClassyNetModel.Create(spec, sets, thresholds, options.ExitPolicy, new Generator(unchecked((ulong)seed)));
+        var model = ClassyNetModel.Create(spec, sets, thresholds, options.ExitPolicy, seed);
         model = new ClassyNetModel(model.Spec, model.Network, sets, thresholds, options.ExitPolicy)
         {
             ClassNames = label.Values.Values.All(v => v.Length > 0) ? label.Values.Values : null,

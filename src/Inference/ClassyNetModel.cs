@@ -147,12 +147,13 @@ public sealed class ClassyNetModel
     }
 
     /// <summary>Builds a fresh (untrained) model for <paramref name="spec"/>, with <paramref name="exitClasses"/> deciding each exit's outputs.</summary>
-    public static ClassyNetModel Create(NetworkSpec spec, ExitClassSets exitClasses, IReadOnlyList<float> thresholds, ExitPolicy policy = ExitPolicy.Entropy, Generator? generator = null)
+    /// <remarks>The initial weights are drawn from a generator seeded with <paramref name="seed"/> (a fixed default when null).</remarks>
+    public static ClassyNetModel Create(NetworkSpec spec, ExitClassSets exitClasses, IReadOnlyList<float> thresholds, ExitPolicy policy = ExitPolicy.Entropy, int? seed = null)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(exitClasses);
         var fitted = spec.WithExitOutputs(exitClasses.OutputCounts());
-        return new ClassyNetModel(fitted, fitted.Build(generator), exitClasses, thresholds, policy);
+        return new ClassyNetModel(fitted, fitted.Build(seed is int s ? new Generator(unchecked((ulong)s)) : null), exitClasses, thresholds, policy);
     }
 
     /// <summary>

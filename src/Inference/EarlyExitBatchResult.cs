@@ -1,6 +1,8 @@
+using ClassyNet.MLNet.Tensors;
+
 namespace ClassyNet.MLNet.Inference;
 
-/// <summary>Answers of <see cref="EarlyExitPredictor.PredictBatch"/> for a batch, in input order, with the work done.</summary>
+/// <summary>Answers of <see cref="EarlyExitPredictor.PredictBatch(Tensor)"/> for a batch, in input order, with the work done.</summary>
 public sealed class EarlyExitBatchResult
 {
     private readonly EarlyExitPrediction[] _predictions;

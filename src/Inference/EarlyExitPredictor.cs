@@ -10,7 +10,7 @@ namespace ClassyNet.MLNet.Inference;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <see cref="PredictBatch"/> runs stage 0 on the whole batch, computes exit 0's logits and decides every sample; the
+/// <see cref="PredictBatch(Tensor)"/> runs stage 0 on the whole batch, computes exit 0's logits and decides every sample; the
 /// activations of the samples still in flight are then compacted with <see cref="Functional.IndexSelect"/> and only they
 /// run the next stage, until none is left. Each sample gets exactly the numbers a batch of one would give (every
 /// kernel computes a sample's rows independently of the others), so batched and single-sample answers agree bit for
@@ -90,6 +90,24 @@ public sealed class EarlyExitPredictor
         }
 
         return PredictBatch(sample).Predictions[0];
+    }
+
+    /// <summary>
+    /// Early-exit inference for <paramref name="count"/> samples stored row-major in <paramref name="inputs"/>
+    /// (<paramref name="count"/> x the product of <see cref="InputShape"/> values, already normalised). This is the
+    /// entry point of the pipeline layer, which holds managed arrays, not tensors.
+    /// </summary>
+    public EarlyExitBatchResult PredictBatch(ReadOnlySpan<float> inputs, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        int size = _inputShape.Aggregate(1, (a, d) => a * d);
+        if (inputs.Length != (long)count * size)
+        {
+            throw new ArgumentException($"inputs has {inputs.Length} values but {count} samples of shape [{string.Join(", ", _inputShape)}] need {(long)count * size}.", nameof(inputs));
+        }
+
+        using var scope = TensorScope.Begin();
+        return PredictBatch(Tensor.FromArray(inputs, [count, .. _inputShape]));
     }
 
     /// <summary>Early-exit inference for a batch [N, ...InputShape], running each stage only on the samples still in flight.</summary>

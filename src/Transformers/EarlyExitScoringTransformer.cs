@@ -1,7 +1,6 @@
 using System.Globalization;
 using ClassyNet.MLNet.Data;
 using ClassyNet.MLNet.Inference;
-using ClassyNet.MLNet.Tensors;
 
 namespace ClassyNet.MLNet.Transformers;
 
@@ -175,11 +174,7 @@ public sealed class EarlyExitScoringTransformer : RowToRowTransformerBase
             int n = batch.Count;
             var inputs = new float[n * sampleSize];
             batch.CopyDenseInput<float>(features, inputs);
-            EarlyExitBatchResult result;
-            using (TensorScope.Begin())
-            {
-                result = parent.predictor.Value.PredictBatch(Tensor.FromArray(inputs, [n, .. parent.Model.InputShape]));
-            }
+            var result = parent.predictor.Value.PredictBatch(inputs, n);
 
             int k = parent.Model.ClassCount;
             bool entropyPolicy = parent.Model.Policy == ExitPolicy.Entropy;

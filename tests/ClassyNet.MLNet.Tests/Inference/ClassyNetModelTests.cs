@@ -55,7 +55,7 @@ public sealed class ClassyNetModelTests
     {
         using var dir = new TempDirectory();
         var sets = ExitClassSets.Incremental([[3], [1]], classCount: 4);
-        var model = ClassyNetModel.Create(NetworkSpec.ResNet(8, [3, 5, 8], inChannels: 2, imageSize: 10, classes: 4), sets, [1.2f, 1.0f], generator: new Generator(7));
+        var model = ClassyNetModel.Create(NetworkSpec.ResNet(8, [3, 5, 8], inChannels: 2, imageSize: 10, classes: 4), sets, [1.2f, 1.0f], seed: 7);
         model = new ClassyNetModel(model.Spec, model.Network, model.ExitClasses, [1.2f, 1.0f])
         {
             ClassNames = ["a", "b", "c", "d"],
@@ -97,7 +97,7 @@ public sealed class ClassyNetModelTests
     {
         using var dir = new TempDirectory();
         var sets = ExitClassSets.AllClasses(3, 3);
-        var model = ClassyNetModel.Create(NetworkSpec.Mlp(4, [8, 8, 8], 3), sets, [0f, 0f], generator: new Generator(2));
+        var model = ClassyNetModel.Create(NetworkSpec.Mlp(4, [8, 8, 8], 3), sets, [0f, 0f], seed: 2);
         var replaced = model.WithThresholds([0.5f, 0.25f], ExitPolicy.MaxProbability);
         CollectionAssert.AreEqual(new[] { 0.5f, 0.25f }, replaced.Thresholds.ToArray());
         Assert.AreEqual(ExitPolicy.MaxProbability, replaced.Policy);
@@ -183,7 +183,7 @@ public sealed class ClassyNetModelTests
         model.Save(path);
         var original = File.ReadAllBytes(path);
 
-        var broken = ClassyNetModel.Create(NetworkSpec.Mlp(4, [8, 8], 3), ExitClassSets.AllClasses(2, 3), [0.3f], generator: new Generator(9));
+        var broken = ClassyNetModel.Create(NetworkSpec.Mlp(4, [8, 8], 3), ExitClassSets.AllClasses(2, 3), [0.3f], seed: 9);
         broken.Network.StateDict()["exits.1.fc.weight"].Dispose(); // writing the weights now fails half-way
         Assert.ThrowsExactly<ObjectDisposedException>(() => broken.Save(path));
 

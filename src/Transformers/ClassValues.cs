@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -28,9 +29,11 @@ internal sealed record ClassValues(string ItemType, string[] Values)
     };
 
     /// <summary>Number of classes K.</summary>
+    [JsonIgnore]
     public int Count => Values.Length;
 
     /// <summary>The item type of the values.</summary>
+    [JsonIgnore]
     public PrimitiveDataViewType Type => Types.TryGetValue(ItemType, out var t) ? t : throw new InvalidDataException($"Unknown class value type '{ItemType}'.");
 
     /// <summary>Class indices 0..K-1 as UInt32 values (a key label without KeyValues).</summary>

@@ -71,10 +71,15 @@ internal sealed class FeatureColumn
             throw new InvalidOperationException($"Features column '{Column.Name}' holds a vector of {value.Length} values in row {row.ToString(CultureInfo.InvariantCulture)}; its type {Type} says {Size}.");
         }
 
-        value.CopyTo(destination[..Size]);
-        int bad = destination[..Size].IndexOfAnyExceptInRange(float.MinValue, float.MaxValue);
-        if (bad >= 0)
+        var values = destination[..Size];
+        value.CopyTo(values);
+        for (int bad = 0; bad < values.Length; bad++)
         {
+            if (float.IsFinite(values[bad]))
+            {
+                continue;
+            }
+
             throw new InvalidOperationException($"Features column '{Column.Name}' holds {destination[bad].ToString(CultureInfo.InvariantCulture)} in row {row.ToString(CultureInfo.InvariantCulture)}, slot {bad.ToString(CultureInfo.InvariantCulture)}; ClassyNet needs finite features (replace missing values first, e.g. with mlContext.Transforms.ReplaceMissingValues).");
         }
     }

@@ -113,6 +113,11 @@ public sealed class BagOfClassesTransformer : ITransformer
     {
         protected override Delegate?[] CreateGetters(DataViewRow input, Func<int, bool> isActive)
         {
+            if (!Enumerable.Range(0, sets.ExitCount).Any(isActive))
+            {
+                return new Delegate?[sets.ExitCount];
+            }
+
             var read = label.CreateReader(input);
             return [.. Enumerable.Range(0, sets.ExitCount).Select(exit => isActive(exit) ? (Delegate)(ValueGetter<uint>)((ref uint value) =>
             {

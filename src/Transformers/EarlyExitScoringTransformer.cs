@@ -247,6 +247,11 @@ public sealed class EarlyExitScoringTransformer : ITransformer
 
         protected override Delegate?[] CreateGetters(DataViewRow input, Func<int, bool> isActive)
         {
+            if (!Enumerable.Range(0, AddedCount).Any(isActive))
+            {
+                return new Delegate?[AddedCount];
+            }
+
             var getFeatures = input.GetGetter<VBuffer<float>>(features.Column);
             var x = new float[parent.SampleSize];
             VBuffer<float> buffer = default;

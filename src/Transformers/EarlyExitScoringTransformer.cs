@@ -100,7 +100,7 @@ public sealed class EarlyExitScoringTransformer : ITransformer
     {
         ArgumentNullException.ThrowIfNull(input);
         var mapper = CreateMapper(input.Schema);
-        return new EarlyExitScoredDataView(this, input, mapper, mapper.Features);
+        return new MappedDataView(input, mapper, (source, needed) => new EarlyExitBatchCursor(this, mapper, mapper.Features, source, needed));
     }
 
     /// <summary>ML.NET's <c>Model.Save</c> cannot store a transformer from outside ML.NET: this throws, naming <c>SaveClassyNet</c>.</summary>

@@ -4,10 +4,14 @@ using Microsoft.ML.Data;
 namespace ClassyNet.MLNet.Transformers;
 
 /// <summary>
-/// The output of a row-to-row transformer's <see cref="ITransformer.Transform"/>: a lazy view whose cursors wrap a cursor
-/// of the input and map each row through an <see cref="AddedColumnsMapper"/> as it is reached.
+/// The output of a ClassyNet transformer's <see cref="ITransformer.Transform"/>: a lazy view whose cursors wrap a cursor
+/// of the input and map each row through an <see cref="AddedColumnsMapper"/> as it is reached; or, when
+/// <paramref name="batchCursor"/> is given and an added column is read, a cursor that maps the input in batches.
 /// </summary>
-internal sealed class MappedDataView(IDataView input, AddedColumnsMapper mapper) : IDataView
+/// <param name="input">The input view.</param>
+/// <param name="mapper">The row mapper over the input's schema.</param>
+/// <param name="batchCursor">Makes a batching cursor from an input cursor and the output columns needed; null to map row by row.</param>
+internal sealed class MappedDataView(IDataView input, AddedColumnsMapper mapper, Func<DataViewRowCursor, DataViewSchema.Column[], DataViewRowCursor>? batchCursor = null) : IDataView
 {
     /// <inheritdoc/>
     public bool CanShuffle => input.CanShuffle;
@@ -24,7 +28,7 @@ internal sealed class MappedDataView(IDataView input, AddedColumnsMapper mapper)
         ArgumentNullException.ThrowIfNull(columnsNeeded);
         var needed = columnsNeeded.ToArray();
         var source = input.GetRowCursor(mapper.GetDependencies(needed), rand);
-        return new Cursor(source, mapper.GetRow(source, needed));
+        return batchCursor is not null && needed.Any(mapper.IsAdded) ? batchCursor(source, needed) : new Cursor(source, mapper.GetRow(source, needed));
     }
 
     /// <inheritdoc/>

@@ -1,23 +1,21 @@
-using System.Runtime.CompilerServices;
 using ClassyNet.MLNet.Estimators;
 using ClassyNet.MLNet.Losses;
 using ClassyNet.MLNet.Networks;
+using Microsoft.ML;
 
 namespace ClassyNet.MLNet;
 
 /// <summary>
-/// The ClassyNet entries of the ML.NET-shaped catalogs: <c>ml.Transforms.ClassyNet</c> and the
-/// <c>ml.MulticlassClassification.Trainers.ClassyNet(...)</c> / <c>.BranchyNet(...)</c> trainers.
+/// ClassyNet on ML.NET's catalogs: <c>mlContext.Transforms.ClassyNet</c> and the
+/// <c>mlContext.MulticlassClassification.Trainers.ClassyNet(...)</c> / <c>.BranchyNet(...)</c> trainers.
 /// </summary>
 public static class ClassyNetCatalog
 {
-    private static readonly ConditionalWeakTable<TransformsCatalog, ClassyNetTransformsCatalog> Transforms = [];
-
-    /// <summary>The ClassyNet transforms of a transforms catalog.</summary>
+    /// <summary>The ClassyNet transforms of ML.NET's transforms catalog.</summary>
     extension(TransformsCatalog catalog)
     {
-        /// <summary><c>ml.Transforms.ClassyNet</c>: ClassyNet-specific transforms (<c>MapBagOfClasses</c>).</summary>
-        public ClassyNetTransformsCatalog ClassyNet => Transforms.GetValue(catalog, c => new ClassyNetTransformsCatalog(c.Context));
+        /// <summary><c>mlContext.Transforms.ClassyNet</c>: ClassyNet-specific transforms (<c>MapBagOfClasses</c>).</summary>
+        public ClassyNetTransformsCatalog ClassyNet => ClassyNetTransformsCatalog.Instance;
     }
 
     /// <summary>
@@ -26,7 +24,7 @@ public static class ClassyNetCatalog
     /// </summary>
     /// <param name="catalog">The trainers catalog.</param>
     /// <param name="exitClasses">Class sets of the exits, in the label's values (e.g. <c>ExitClassSets.Incremental([[9], [8]], 10)</c>).</param>
-    /// <param name="labelColumnName">The label column (key or numeric class index). Default <c>"Label"</c>.</param>
+    /// <param name="labelColumnName">The label column, a Key&lt;UInt32&gt; (from MapValueToKey). Default <c>"Label"</c>.</param>
     /// <param name="featureColumnName">The features column (known-size Vector&lt;Single&gt;). Default <c>"Features"</c>.</param>
     /// <param name="architecture">The architecture; default null: ResNet-20 with exits after layers 7, 13, 20 for images, else an MLP.</param>
     /// <param name="exitThresholds">Entropy thresholds of the early exits; default null: 0.5 each.</param>
@@ -65,7 +63,7 @@ public static class ClassyNetCatalog
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(options);
         string mode = options.ExitClasses is not { UsesBagOfClasses: true } ? "branchynet" : options.CostMatrices is null ? "cn" : "cn+c";
-        return new ClassyNetTrainer(catalog.Context, options, mode);
+        return new ClassyNetTrainer(options, mode);
     }
 
     /// <summary>
@@ -73,7 +71,7 @@ public static class ClassyNetCatalog
     /// with entropy-based early exit.
     /// </summary>
     /// <param name="catalog">The trainers catalog.</param>
-    /// <param name="labelColumnName">The label column (key or numeric class index). Default <c>"Label"</c>.</param>
+    /// <param name="labelColumnName">The label column, a Key&lt;UInt32&gt; (from MapValueToKey). Default <c>"Label"</c>.</param>
     /// <param name="featureColumnName">The features column (known-size Vector&lt;Single&gt;). Default <c>"Features"</c>.</param>
     /// <param name="architecture">The architecture; default null: ResNet-20 with exits after layers 7, 13, 20 for images, else an MLP.</param>
     /// <param name="exitThresholds">Entropy thresholds of the early exits; default null: 0.5 each.</param>
@@ -116,6 +114,6 @@ public static class ClassyNetCatalog
             throw new ArgumentException("BranchyNet answers for all classes at every exit with plain cross-entropy: leave ExitClasses and CostMatrices null (use ClassyNet(...) for class-aware exits).", nameof(options));
         }
 
-        return new ClassyNetTrainer(catalog.Context, options, "branchynet");
+        return new ClassyNetTrainer(options, "branchynet");
     }
 }

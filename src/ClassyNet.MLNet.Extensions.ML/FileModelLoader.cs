@@ -1,19 +1,17 @@
-using ClassyNet.MLNet.Data;
-using ClassyNet.MLNet.Transformers;
 using Microsoft.Extensions.Primitives;
+using Microsoft.ML;
 
 namespace ClassyNet.MLNet.Extensions.ML;
 
 /// <summary>
-/// Loads a model zip (<c>ml.Model.Save</c>) from a file and, when watching, reloads it after the file changes: a
-/// <see cref="FileSystemWatcher"/> on the file's folder, a short debounce, then a load that is retried while the file is
-/// being written. The previous model stays in use until the new one has loaded; a file that cannot be loaded is logged
-/// on the context and the previous model kept. Replace the file atomically (write a temporary file, then move it over
-/// the model, as <c>ml.Model.Save</c> does).
+/// Loads a ClassyNet model file (<c>mlContext.Model.SaveClassyNet</c>) and, when watching, reloads it after the file
+/// changes: a <see cref="FileSystemWatcher"/> on the file's folder, a short debounce, then a load that is retried while
+/// the file is being written. The previous model stays in use until the new one has loaded; a file that cannot be loaded
+/// is recorded in <see cref="LastReloadError"/> and the previous model kept. Replace the file atomically (write a
+/// temporary file, then move it over the model, as <c>SaveClassyNet</c> does).
 /// </summary>
 public sealed class FileModelLoader : ModelLoader, IDisposable
 {
-    private const string Source = "PredictionEnginePool";
     private readonly MLContext context;
     private readonly object gate = new();
     private readonly FileSystemWatcher? watcher;
@@ -31,7 +29,7 @@ public sealed class FileModelLoader : ModelLoader, IDisposable
         FilePath = Path.GetFullPath(filePath);
         if (!File.Exists(FilePath))
         {
-            throw new FileNotFoundException($"Model file '{FilePath}' does not exist; save one with ml.Model.Save.", FilePath);
+            throw new FileNotFoundException($"Model file '{FilePath}' does not exist; save one with mlContext.Model.SaveClassyNet.", FilePath);
         }
 
         current = Load();
@@ -57,6 +55,9 @@ public sealed class FileModelLoader : ModelLoader, IDisposable
 
     /// <summary>Number of successful reloads so far.</summary>
     public int ReloadCount { get; private set; }
+
+    /// <summary>Why the last reload failed (the previous model stayed in use), or null when it succeeded.</summary>
+    public Exception? LastReloadError { get; private set; }
 
     /// <inheritdoc/>
     public override ITransformer GetModel()
@@ -95,7 +96,7 @@ public sealed class FileModelLoader : ModelLoader, IDisposable
         }
         catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
         {
-            context.WriteLog(Source, ChannelMessageKind.Warning, $"Could not reload '{FilePath}' ({e.Message}); the previous model stays in use.");
+            LastReloadError = e;
             return;
         }
 
@@ -109,11 +110,11 @@ public sealed class FileModelLoader : ModelLoader, IDisposable
 
             current = loaded;
             ReloadCount++;
+            LastReloadError = null;
             fired = reload;
             reload = new CancellationTokenSource();
         }
 
-        context.WriteLog(Source, ChannelMessageKind.Info, $"Reloaded '{FilePath}'.");
         fired.Cancel();
     }
 
@@ -133,7 +134,7 @@ public sealed class FileModelLoader : ModelLoader, IDisposable
 
     private (ITransformer, DataViewSchema) Load()
     {
-        var model = context.Model.Load(FilePath, out var schema);
+        var model = context.Model.LoadClassyNet(FilePath, out var schema);
         return (model, schema);
     }
 

@@ -1,6 +1,5 @@
-using ClassyNet.MLNet.Data;
-using ClassyNet.MLNet.Transformers;
 using Microsoft.Extensions.Primitives;
+using Microsoft.ML;
 
 namespace ClassyNet.MLNet.Extensions.ML;
 

@@ -1,16 +1,18 @@
 using System.Collections.Concurrent;
-using ClassyNet.MLNet.Transformers;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.ObjectPool;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
+using Microsoft.ML;
 
 namespace ClassyNet.MLNet.Extensions.ML;
 
 /// <summary>
-/// A thread-safe way to predict with models that prediction engines (which are not thread-safe) serve: per named model
-/// an <see cref="ObjectPool{T}"/> of engines. When a model's loader reports a change, a new pool is built over the new
-/// model and swapped in; requests already running finish on the engine they took from the old pool, so none is dropped.
-/// Register it with <c>services.AddPredictionEnginePool&lt;TData, TPrediction&gt;().FromFile(...)</c>.
+/// A thread-safe way to predict with ML.NET prediction engines (which are not thread-safe), with the API of
+/// Microsoft.Extensions.ML: per named model an <see cref="ObjectPool{T}"/> of engines. When a model's loader reports a
+/// change, a new pool is built over the new model and swapped in; requests already running finish on the engine they
+/// took from the old pool, so none is dropped. Register it with
+/// <c>services.AddPredictionEnginePool&lt;TData, TPrediction&gt;().FromFile(...)</c>.
 /// </summary>
 /// <typeparam name="TData">The input class.</typeparam>
 /// <typeparam name="TPrediction">The output class.</typeparam>
@@ -21,6 +23,7 @@ public sealed class PredictionEnginePool<TData, TPrediction> : IDisposable
     private readonly MLContext context;
     private readonly IOptionsFactory<PredictionEnginePoolOptions<TData, TPrediction>> optionsFactory;
     private readonly ConcurrentDictionary<string, Lazy<NamedPool>> pools = new(StringComparer.Ordinal);
+    private readonly ConditionalWeakTable<PredictionEngine<TData, TPrediction>, Generation> lent = [];
 
     /// <summary>Creates the pool (the DI container calls this).</summary>
     public PredictionEnginePool(IOptions<MLOptions> mlOptions, IOptionsFactory<PredictionEnginePoolOptions<TData, TPrediction>> optionsFactory)
@@ -39,20 +42,66 @@ public sealed class PredictionEnginePool<TData, TPrediction> : IDisposable
     {
         ArgumentNullException.ThrowIfNull(modelName);
         ArgumentNullException.ThrowIfNull(example);
-        var generation = Pool(modelName).Current;
-        var engine = generation.Engines.Get();
+        var engine = GetPredictionEngine(modelName);
         try
         {
             return engine.Predict(example);
         }
         finally
         {
-            generation.Engines.Return(engine);
+            ReturnPredictionEngine(modelName, engine);
         }
     }
 
-    /// <summary>The model currently serving <paramref name="modelName"/> (default: the unnamed model).</summary>
-    public ITransformer GetModel(string? modelName = null) => Pool(modelName ?? Options.DefaultName).Current.Model;
+    /// <summary>The model currently serving the default (unnamed) model.</summary>
+    public ITransformer GetModel() => GetModel(Options.DefaultName);
+
+    /// <summary>The model currently serving <paramref name="modelName"/>.</summary>
+    public ITransformer GetModel(string modelName)
+    {
+        ArgumentNullException.ThrowIfNull(modelName);
+        return Pool(modelName).Current.Model;
+    }
+
+    /// <summary>Takes an engine of the default model from the pool; give it back with <see cref="ReturnPredictionEngine(PredictionEngine{TData, TPrediction})"/>.</summary>
+    public PredictionEngine<TData, TPrediction> GetPredictionEngine() => GetPredictionEngine(Options.DefaultName);
+
+    /// <summary>Takes an engine of model <paramref name="modelName"/> from the pool; give it back with <see cref="ReturnPredictionEngine(string, PredictionEngine{TData, TPrediction})"/>.</summary>
+    public PredictionEngine<TData, TPrediction> GetPredictionEngine(string modelName)
+    {
+        ArgumentNullException.ThrowIfNull(modelName);
+        var generation = Pool(modelName).Current;
+        var engine = generation.Engines.Get();
+        lent.AddOrUpdate(engine, generation);
+        return engine;
+    }
+
+    /// <summary>Gives back an engine of the default model.</summary>
+    public void ReturnPredictionEngine(PredictionEngine<TData, TPrediction> engine) => ReturnPredictionEngine(Options.DefaultName, engine);
+
+    /// <summary>
+    /// Gives back an engine taken with <see cref="GetPredictionEngine(string)"/>: it goes back to the pool of the model it
+    /// was made for (an engine of a model replaced since is simply let go).
+    /// </summary>
+    public void ReturnPredictionEngine(string modelName, PredictionEngine<TData, TPrediction> engine)
+    {
+        ArgumentNullException.ThrowIfNull(modelName);
+        ArgumentNullException.ThrowIfNull(engine);
+        if (!lent.TryGetValue(engine, out var generation))
+        {
+            throw new ArgumentException($"This engine was not taken from the pool of model '{modelName}' (or was already returned).", nameof(engine));
+        }
+
+        lent.Remove(engine);
+        if (ReferenceEquals(generation, Pool(modelName).Current))
+        {
+            generation.Engines.Return(engine);
+        }
+        else
+        {
+            engine.Dispose();
+        }
+    }
 
     /// <inheritdoc/>
     public void Dispose()
@@ -96,15 +145,19 @@ public sealed class PredictionEnginePool<TData, TPrediction> : IDisposable
         private Generation Build()
         {
             var model = loader.GetModel();
-            var schema = loader.GetInputSchema();
-            var policy = new EnginePolicy(owner.context, model, schema);
+            var policy = new EnginePolicy(owner.context, model, loader.GetInputSchema());
             return new Generation(model, new DefaultObjectPool<PredictionEngine<TData, TPrediction>>(policy, retained));
         }
     }
 
-    private sealed record Generation(ITransformer Model, ObjectPool<PredictionEngine<TData, TPrediction>> Engines);
+    private sealed class Generation(ITransformer model, ObjectPool<PredictionEngine<TData, TPrediction>> engines)
+    {
+        public ITransformer Model { get; } = model;
 
-    private sealed class EnginePolicy(MLContext context, ITransformer model, ClassyNet.MLNet.Data.DataViewSchema? schema) : IPooledObjectPolicy<PredictionEngine<TData, TPrediction>>
+        public ObjectPool<PredictionEngine<TData, TPrediction>> Engines { get; } = engines;
+    }
+
+    private sealed class EnginePolicy(MLContext context, ITransformer model, DataViewSchema? schema) : IPooledObjectPolicy<PredictionEngine<TData, TPrediction>>
     {
         public PredictionEngine<TData, TPrediction> Create() =>
             schema is null ? context.Model.CreatePredictionEngine<TData, TPrediction>(model) : context.Model.CreatePredictionEngine<TData, TPrediction>(model, schema);

@@ -17,11 +17,11 @@ public sealed class PredictionEnginePoolBuilder<TData, TPrediction>
     /// <summary>The service collection.</summary>
     public IServiceCollection Services { get; }
 
-    /// <summary>Serves the model zip at <paramref name="filePath"/> as the default model; with <paramref name="watchForChanges"/> it is reloaded when the file changes.</summary>
+    /// <summary>Serves the ClassyNet model file (<c>mlContext.Model.SaveClassyNet</c>) at <paramref name="filePath"/> as the default model; with <paramref name="watchForChanges"/> it is reloaded when the file changes.</summary>
     public PredictionEnginePoolBuilder<TData, TPrediction> FromFile(string filePath, bool watchForChanges = true) =>
         FromFile(Microsoft.Extensions.Options.Options.DefaultName, filePath, watchForChanges);
 
-    /// <summary>Serves the model zip at <paramref name="filePath"/> as <paramref name="modelName"/>; with <paramref name="watchForChanges"/> it is reloaded when the file changes.</summary>
+    /// <summary>Serves the ClassyNet model file (<c>mlContext.Model.SaveClassyNet</c>) at <paramref name="filePath"/> as <paramref name="modelName"/>; with <paramref name="watchForChanges"/> it is reloaded when the file changes.</summary>
     public PredictionEnginePoolBuilder<TData, TPrediction> FromFile(string modelName, string filePath, bool watchForChanges = true)
     {
         ArgumentNullException.ThrowIfNull(modelName);

@@ -97,8 +97,9 @@ public sealed class IdxFile
             }
         }
 
-        var data = new byte[total];
-        int read = ReadFully(stream, data);
+        // The header may claim far more than the file holds: grow the buffer with the bytes actually read.
+        var data = ReadUpTo(stream, (int)total);
+        int read = data.Length;
         if (read < total)
         {
             throw Corrupt(source, $"it is truncated: dimensions [{string.Join(", ", dims)}] need {total} data bytes but only {read} are present");
@@ -110,6 +111,30 @@ public sealed class IdxFile
         }
 
         return new IdxFile(dims, data);
+    }
+
+    /// <summary>Reads up to <paramref name="count"/> bytes, allocating in step with what the stream delivers.</summary>
+    private static byte[] ReadUpTo(Stream stream, int count)
+    {
+        var data = new byte[Math.Min(count, 1 << 20)];
+        int total = 0;
+        while (total < count)
+        {
+            if (total == data.Length)
+            {
+                Array.Resize(ref data, (int)Math.Min(count, (long)data.Length * 2));
+            }
+
+            int n = ReadFully(stream, data.AsSpan(total));
+            if (n == 0)
+            {
+                break;
+            }
+
+            total += n;
+        }
+
+        return total == data.Length ? data : data[..total];
     }
 
     private static int ReadFully(Stream stream, Span<byte> buffer)

@@ -1,29 +1,37 @@
-using ClassyNet.MLNet.Data;
 using ClassyNet.MLNet.Losses;
 using ClassyNet.MLNet.Transformers;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace ClassyNet.MLNet.Estimators;
 
 /// <summary>
-/// The estimator of <see cref="BagOfClassesTransformer"/>: nothing to learn, it adds one per-exit label column per exit
-/// (<c>Label.Exit0</c>, <c>Label.Exit1</c>, ...). Created by <c>ml.Transforms.ClassyNet.MapBagOfClasses(exitClassSets)</c>.
+/// The estimator of <see cref="BagOfClassesTransformer"/>: nothing to learn, it adds one key column per exit
+/// (<c>Label.Exit0</c>, <c>Label.Exit1</c>, ...). Created by <c>mlContext.Transforms.ClassyNet.MapBagOfClasses(exitClassSets)</c>.
 /// </summary>
-public sealed class BagOfClassesEstimator : TrivialEstimator<BagOfClassesTransformer>
+public sealed class BagOfClassesEstimator : IEstimator<BagOfClassesTransformer>
 {
+    private readonly BagOfClassesTransformer transformer;
+
     internal BagOfClassesEstimator(ExitClassSets exitClassSets, string labelColumnName)
-        : base(new BagOfClassesTransformer(exitClassSets, labelColumnName))
     {
+        transformer = new BagOfClassesTransformer(exitClassSets, labelColumnName);
+    }
+
+    /// <summary>Checks that <paramref name="input"/> has the label key column the class sets fit, and returns the transformer.</summary>
+    public BagOfClassesTransformer Fit(IDataView input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        transformer.GetOutputSchema(input.Schema);
+        return transformer;
     }
 
     /// <inheritdoc/>
-    public override SchemaShape GetOutputSchema(SchemaShape inputSchema)
+    public SchemaShape GetOutputSchema(SchemaShape inputSchema)
     {
         ArgumentNullException.ThrowIfNull(inputSchema);
-        LabelColumn.Requirement(Transformer.LabelColumnName).Bind(inputSchema);
-        var sets = Transformer.ExitClassSets;
-        var keyValues = new SchemaShape([new SchemaShape.Column(AnnotationKinds.KeyValues, SchemaShape.VectorKind.Vector, TextDataViewType.Instance, false)]);
-        var added = Enumerable.Range(0, sets.ExitCount).Select(m =>
-            new SchemaShape.Column(Transformer.OutputColumnName(m), SchemaShape.VectorKind.Scalar, new KeyDataViewType(typeof(uint), sets.OutputCount(m)), true, keyValues));
-        return new SchemaShape([.. inputSchema, .. added]);
+        LabelColumn.CheckShape(inputSchema, transformer.LabelColumnName, nameof(inputSchema));
+        var sets = transformer.ExitClassSets;
+        return SchemaShapes.Append(inputSchema, transformer.OutputColumns(ClassValues.Indices(sets.ClassCount), sets));
     }
 }

@@ -14,7 +14,10 @@ public sealed partial class ClassyNetTrainer
     /// </summary>
     public sealed class Options
     {
-        /// <summary>The label column: a key (from MapValueToKey) or a Single/Double/Int32/Int64/UInt32 class index. Default <c>"Label"</c>.</summary>
+        /// <summary>The seed used when <see cref="Seed"/> is null.</summary>
+        public const int DefaultSeed = 1;
+
+        /// <summary>The label column: a Key&lt;UInt32&gt; (from MapValueToKey); class sets are matched through its KeyValues. Default <c>"Label"</c>.</summary>
         public string LabelColumnName { get; set; } = "Label";
 
         /// <summary>The features column: a known-size Vector&lt;Single&gt; of the network's input size. Default <c>"Features"</c>.</summary>
@@ -31,9 +34,6 @@ public sealed partial class ClassyNetTrainer
 
         /// <summary>Class sets S_1..S_M of the exits (MC or IC, with or without the bag), in the label's values. Default null: every exit answers for every class (BranchyNet).</summary>
         public ExitClassSets? ExitClasses { get; set; }
-
-        /// <summary>Number of classes when the label is a plain number and <see cref="ExitClasses"/> is null. Default null (from the key type or the exit sets).</summary>
-        public int? ClassCount { get; set; }
 
         /// <summary>Cost matrices of eq. 9 (e.g. <c>CostMatrices.Targeted(0.5f, 2f, 1f, 1f)</c>). Default null: plain cross-entropy.</summary>
         public CostMatrices? CostMatrices { get; set; }
@@ -65,7 +65,11 @@ public sealed partial class ClassyNetTrainer
         /// <summary>Shuffle the training rows every epoch (a seeded cursor when the view can shuffle, else a seeded shuffle of blocks of rows). Default true.</summary>
         public bool Shuffle { get; set; } = true;
 
-        /// <summary>Seed of weight initialisation, shuffling and the validation split. Default null: drawn from the <see cref="MLContext"/>.</summary>
+        /// <summary>
+        /// Seed of weight initialisation, shuffling and the validation split. Default null: <see cref="DefaultSeed"/> (a
+        /// trainer created from a catalog cannot read the <c>MLContext</c>'s seed through ML.NET's public API, so runs are
+        /// reproducible whatever the context's seed; set this to vary them).
+        /// </summary>
         public int? Seed { get; set; }
 
         /// <summary>Share of rows held out for validation metrics and threshold calibration, in [0, 1). Default 0.</summary>

@@ -1,19 +1,21 @@
 using ClassyNet.MLNet.Data;
 using ClassyNet.MLNet.Training;
 using ClassyNet.MLNet.Transformers;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace ClassyNet.MLNet.Estimators;
 
 /// <summary>
 /// Streams training batches out of a data view: one cursor per epoch (seeded and shuffled when the view can shuffle,
-/// else read in order and shuffled in seeded blocks of rows), features copied straight into a reused batch array.
-/// Rows whose row id hashes below the validation fraction are held out (stable across epochs and shuffles). Rows with
-/// a missing label are skipped and counted.
+/// else read in order and shuffled in seeded blocks of rows), features copied straight into a reused batch array and
+/// checked (length, NaN). Rows whose row id hashes below the validation fraction are held out (stable across epochs and
+/// shuffles). Rows with a missing label (key 0) are skipped and counted.
 /// </summary>
 internal sealed class DataViewBatchSource : ITrainingBatchSource
 {
     private readonly IDataView data;
-    private readonly DataViewSchema.Column features;
+    private readonly FeatureColumn features;
     private readonly LabelColumn label;
     private readonly int sampleSize;
     private readonly int seed;
@@ -21,7 +23,7 @@ internal sealed class DataViewBatchSource : ITrainingBatchSource
     private readonly ulong validationCut;
     private readonly bool hasValidation;
 
-    public DataViewBatchSource(IDataView data, DataViewSchema.Column features, LabelColumn label, IReadOnlyList<int> sampleShape, int seed, bool shuffle, float validationFraction)
+    public DataViewBatchSource(IDataView data, FeatureColumn features, LabelColumn label, IReadOnlyList<int> sampleShape, int seed, bool shuffle, float validationFraction)
     {
         this.data = data;
         this.features = features;
@@ -44,7 +46,7 @@ internal sealed class DataViewBatchSource : ITrainingBatchSource
 
     public IEnumerable<TrainingBatch> GetTrainingBatches(int epoch, int batchSize)
     {
-        Random? rand = shuffle ? new Random(unchecked(seed * 31 + epoch)) : null;
+        Random? rand = shuffle ? new Random(unchecked((seed * 31) + epoch)) : null;
         var rows = Rows(validation: false, data.CanShuffle ? rand : null);
         return !shuffle || data.CanShuffle ? Batches(rows, batchSize) : Batches(BlockShuffle(rows, Math.Max(batchSize * 16, 2048), rand!), batchSize);
     }
@@ -67,7 +69,7 @@ internal sealed class DataViewBatchSource : ITrainingBatchSource
 
     private static bool IsValidation(DataViewRowId id, ulong cut, int seed)
     {
-        ulong h = unchecked(id.Low * 0x9E3779B97F4A7C15UL ^ id.High * 0xC2B2AE3D27D4EB4FUL ^ (ulong)seed * 0x165667B19E3779F9UL);
+        ulong h = unchecked((id.Low * 0x9E3779B97F4A7C15UL) ^ (id.High * 0xC2B2AE3D27D4EB4FUL) ^ ((ulong)seed * 0x165667B19E3779F9UL));
         h ^= h >> 33;
         h = unchecked(h * 0xFF51AFD7ED558CCDUL);
         h ^= h >> 33;
@@ -77,8 +79,8 @@ internal sealed class DataViewBatchSource : ITrainingBatchSource
     /// <summary>The (features, class) rows of one pass; the features array is reused from row to row.</summary>
     private IEnumerable<(float[] Features, int Label)> Rows(bool validation, Random? rand)
     {
-        using var cursor = data.GetRowCursor([features, label.Column], rand);
-        var getFeatures = cursor.GetGetter<VBuffer<float>>(features);
+        using var cursor = data.GetRowCursor([features.Column, label.Column], rand);
+        var getFeatures = cursor.GetGetter<VBuffer<float>>(features.Column);
         var readLabel = label.CreateReader(cursor);
         var getId = hasValidation ? cursor.GetIdGetter() : null;
         VBuffer<float> buffer = default;
@@ -104,12 +106,7 @@ internal sealed class DataViewBatchSource : ITrainingBatchSource
             }
 
             getFeatures(ref buffer);
-            if (buffer.Length != sampleSize)
-            {
-                throw new InvalidOperationException($"Features column '{features.Name}' holds a vector of {buffer.Length} values in row {cursor.Position}; the network takes {sampleSize}.");
-            }
-
-            buffer.CopyTo(row);
+            features.CopyChecked(buffer, row, cursor.Position);
             count++;
             yield return (row, y);
         }

@@ -49,14 +49,45 @@ public sealed class EarlyExitEvaluation
     {
         ArgumentNullException.ThrowIfNull(labels);
         ArgumentNullException.ThrowIfNull(result);
-        ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 2);
         if (labels.Count != result.Count)
         {
             throw new ArgumentException($"labels has {labels.Count} entries but the run has {result.Count} predictions.", nameof(labels));
         }
 
+        return Compute(labels, i => (result.Predictions[i].PredictedClass, result.Predictions[i].Exit, result.Predictions[i].Macs), classCount, result.ExitCount);
+    }
+
+    /// <summary>
+    /// Compares <paramref name="labels"/> with predicted classes <paramref name="predicted"/> made at exits
+    /// <paramref name="exits"/>, where a sample leaving at exit m ran <paramref name="exitMacs"/>[m] multiply-accumulates.
+    /// </summary>
+    public static EarlyExitEvaluation Compute(IReadOnlyList<int> labels, IReadOnlyList<int> predicted, IReadOnlyList<int> exits, IReadOnlyList<double> exitMacs, int classCount)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        ArgumentNullException.ThrowIfNull(predicted);
+        ArgumentNullException.ThrowIfNull(exits);
+        ArgumentNullException.ThrowIfNull(exitMacs);
+        if (predicted.Count != labels.Count || exits.Count != labels.Count)
+        {
+            throw new ArgumentException($"labels has {labels.Count} entries, predicted {predicted.Count} and exits {exits.Count}; they must match.", nameof(labels));
+        }
+
+        for (int i = 0; i < labels.Count; i++)
+        {
+            if ((uint)predicted[i] >= (uint)classCount || (uint)exits[i] >= (uint)exitMacs.Count)
+            {
+                throw new ArgumentOutOfRangeException(nameof(predicted), $"Sample {i} is predicted as class {predicted[i]} at exit {exits[i]}; classes are [0, {classCount}) and exits [0, {exitMacs.Count}).");
+            }
+        }
+
+        return Compute(labels, i => (predicted[i], exits[i], exitMacs[exits[i]]), classCount, exitMacs.Count);
+    }
+
+    private static EarlyExitEvaluation Compute(IReadOnlyList<int> labels, Func<int, (int Predicted, int Exit, double Macs)> prediction, int classCount, int exitCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(classCount, 2);
         var confusion = new int[classCount, classCount];
-        var exits = new int[classCount, result.ExitCount];
+        var exits = new int[classCount, exitCount];
         var counts = new int[classCount];
         var macs = new double[classCount];
         double totalMacs = 0;
@@ -69,13 +100,13 @@ public sealed class EarlyExitEvaluation
                 throw new ArgumentOutOfRangeException(nameof(labels), y, $"labels[{i}] = {y} is outside [0, {classCount}).");
             }
 
-            var p = result.Predictions[i];
-            confusion[y, p.PredictedClass]++;
+            var p = prediction(i);
+            confusion[y, p.Predicted]++;
             exits[y, p.Exit]++;
             counts[y]++;
             macs[y] += p.Macs;
             totalMacs += p.Macs;
-            correct += p.PredictedClass == y ? 1 : 0;
+            correct += p.Predicted == y ? 1 : 0;
         }
 
         for (int k = 0; k < classCount; k++)
@@ -83,7 +114,7 @@ public sealed class EarlyExitEvaluation
             macs[k] = counts[k] == 0 ? double.NaN : macs[k] / counts[k];
         }
 
-        return new EarlyExitEvaluation(classCount, result.ExitCount, confusion, exits, counts, macs, labels.Count == 0 ? 0 : totalMacs / labels.Count, correct);
+        return new EarlyExitEvaluation(classCount, exitCount, confusion, exits, counts, macs, labels.Count == 0 ? 0 : totalMacs / labels.Count, correct);
     }
 
     /// <summary>Samples of true class <paramref name="actual"/> predicted as <paramref name="predicted"/>.</summary>

@@ -1,12 +1,14 @@
 using System.Globalization;
-using ClassyNet.MLNet.Data;
+using System.Text.Json.Serialization;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace ClassyNet.MLNet.Transformers;
 
 /// <summary>
-/// The user's value of each class index 0..K-1 (the KeyValues of a key label, or 0..K-1 for a numeric label), kept as
-/// invariant text plus the item type, so that a fitted transformer can save it and put the same KeyValues annotation
-/// (and SlotNames) on its outputs without seeing the training schema again.
+/// The user's value of each class index 0..K-1 (the KeyValues of the key label; 0..K-1 as UInt32 for a key without
+/// them), kept as invariant text plus the item type, so that a fitted transformer can save it and put the same KeyValues
+/// annotation (and SlotNames) on its outputs without seeing the training schema again.
 /// </summary>
 internal sealed record ClassValues(string ItemType, string[] Values)
 {
@@ -27,31 +29,40 @@ internal sealed record ClassValues(string ItemType, string[] Values)
     };
 
     /// <summary>Number of classes K.</summary>
+    [JsonIgnore]
     public int Count => Values.Length;
 
-    /// <summary>Class indices 0..K-1 written as values of <paramref name="type"/> (a numeric label holds the class index itself).</summary>
-    public static ClassValues Indices(int count, PrimitiveDataViewType type) =>
-        new(NameOf(type), [.. Enumerable.Range(0, count).Select(i => i.ToString(CultureInfo.InvariantCulture))]);
+    /// <summary>The item type of the values.</summary>
+    [JsonIgnore]
+    public PrimitiveDataViewType Type => Types.TryGetValue(ItemType, out var t) ? t : throw new InvalidDataException($"Unknown class value type '{ItemType}'.");
 
-    /// <summary>The KeyValues of key column <paramref name="column"/>, or null when it has none (or of an unsupported type).</summary>
+    /// <summary>Class indices 0..K-1 as UInt32 values (a key label without KeyValues).</summary>
+    public static ClassValues Indices(int count) =>
+        new("UInt32", [.. Enumerable.Range(0, count).Select(i => i.ToString(CultureInfo.InvariantCulture))]);
+
+    /// <summary>
+    /// <paramref name="count"/> stand-in values of <paramref name="type"/> (the default value of the type), for an
+    /// output shape: a schema shape carries the annotation's type, not its values.
+    /// </summary>
+    public static ClassValues Placeholder(PrimitiveDataViewType type, int count) =>
+        new(NameOf(type), [.. Enumerable.Repeat(type is TextDataViewType ? string.Empty : type is BooleanDataViewType ? "False" : "0", count)]);
+
+    /// <summary>True when values of <paramref name="type"/> can be kept (text, Boolean and the numeric types).</summary>
+    public static bool IsSupported(DataViewType type) => Types.Values.Any(t => t.Equals(type));
+
+    /// <summary>The KeyValues of key column <paramref name="column"/>, or null when it has none of a supported type.</summary>
     public static ClassValues? FromKeyValues(DataViewSchema.Column column)
     {
-        if (!column.HasKeyValues())
+        if (column.Annotations.Schema.GetColumnOrNull(AnnotationKinds.KeyValues) is not { Type: VectorDataViewType { ItemType: var item } } || !IsSupported(item))
         {
             return null;
         }
 
-        var type = (VectorDataViewType)column.Annotations.Schema[AnnotationKinds.KeyValues].Type;
-        string? name = Types.FirstOrDefault(t => t.Value.Equals(type.ItemType)).Key;
-        if (name is null)
-        {
-            return null;
-        }
-
-        var method = typeof(ClassValues).GetMethod(nameof(ReadKeyValues), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
-            .MakeGenericMethod(type.ItemType.RawType);
-        return new ClassValues(name, (string[])method.Invoke(null, [column])!);
+        return new ClassValues(NameOf((PrimitiveDataViewType)item), GenericMethod.Invoke<string[]>(typeof(ClassValues), nameof(ReadKeyValues), item.RawType, null, column));
     }
+
+    /// <summary>Checks a loaded instance; null when it is not valid.</summary>
+    public bool IsValid() => Types.ContainsKey(ItemType ?? string.Empty) && Values is { Length: > 0 } && Values.All(v => v is not null);
 
     /// <summary>
     /// The class index of user class <paramref name="userClass"/> (an exit-set entry): the index whose value equals it
@@ -72,32 +83,15 @@ internal sealed record ClassValues(string ItemType, string[] Values)
     }
 
     /// <summary>Adds KeyValues (these values, their own type) to <paramref name="builder"/>.</summary>
-    public void AddKeyValues(DataViewSchema.Annotations.Builder builder)
-    {
-        var type = Types.TryGetValue(ItemType, out var t) ? t : throw new InvalidDataException($"Unknown class value type '{ItemType}'.");
-        var method = typeof(ClassValues).GetMethod(nameof(AddTyped), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
-            .MakeGenericMethod(type.RawType);
-        method.Invoke(this, [builder, type]);
-    }
+    public void AddKeyValues(DataViewSchema.Annotations.Builder builder) =>
+        GenericMethod.Invoke<bool>(typeof(ClassValues), nameof(AddTyped), Type.RawType, this, builder);
 
     /// <summary>Adds SlotNames (the values as text) to <paramref name="builder"/>.</summary>
     public void AddSlotNames(DataViewSchema.Annotations.Builder builder)
     {
-        var names = new VBuffer<ReadOnlyMemory<char>>(Count, [.. Values.Select(v => v.AsMemory())]);
-        builder.AddSlotNames(Count, ValueCopier<VBuffer<ReadOnlyMemory<char>>>.Constant(names));
+        var names = Values.Select(v => v.AsMemory()).ToArray();
+        builder.Add(AnnotationKinds.SlotNames, new VectorDataViewType(TextDataViewType.Instance, Count), (ref VBuffer<ReadOnlyMemory<char>> value) => value = new VBuffer<ReadOnlyMemory<char>>(names.Length, [.. names]));
     }
-
-    /// <summary>A KeyValues annotation of these values (for a key output column).</summary>
-    public DataViewSchema.Annotations KeyValueAnnotations()
-    {
-        var builder = new DataViewSchema.Annotations.Builder();
-        AddKeyValues(builder);
-        return builder.ToAnnotations();
-    }
-
-    /// <summary>Checks a loaded instance.</summary>
-    public ClassValues Validate(ModelLoadContext ctx) =>
-        Types.ContainsKey(ItemType ?? string.Empty) && Values is { Length: > 0 } ? this : throw ctx.Error($"class values of type '{ItemType}' with {Values?.Length ?? 0} entries are not valid");
 
     private static string NameOf(PrimitiveDataViewType type) =>
         Types.FirstOrDefault(t => t.Value.Equals(type)).Key ?? throw new ArgumentException($"Type {type} cannot hold class values.", nameof(type));
@@ -118,17 +112,18 @@ internal sealed record ClassValues(string ItemType, string[] Values)
         _ => value?.ToString() ?? string.Empty,
     };
 
-    private void AddTyped<T>(DataViewSchema.Annotations.Builder builder, PrimitiveDataViewType type)
-    {
-        var values = new VBuffer<T>(Count, [.. Values.Select(Parse<T>)]);
-        builder.AddKeyValues(Count, type, ValueCopier<VBuffer<T>>.Constant(values));
-    }
-
     private static T Parse<T>(string text)
     {
         object value = typeof(T) == typeof(ReadOnlyMemory<char>) ? text.AsMemory()
             : typeof(T) == typeof(bool) ? bool.Parse(text)
             : Convert.ChangeType(text, typeof(T), CultureInfo.InvariantCulture);
         return (T)value;
+    }
+
+    private bool AddTyped<T>(DataViewSchema.Annotations.Builder builder)
+    {
+        var values = Values.Select(Parse<T>).ToArray();
+        builder.Add(AnnotationKinds.KeyValues, new VectorDataViewType(Type, Count), (ref VBuffer<T> value) => value = new VBuffer<T>(values.Length, [.. values]));
+        return true;
     }
 }

@@ -1,26 +1,25 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
 namespace ClassyNet.MLNet.Data;
 
 /// <summary>
-/// An image dataset as a data view: <c>Label</c> (Single, the class) and <c>Features</c> (Vector&lt;Single&gt; with
-/// dimensions [C, H, W], pixels / 255). Pixels stay bytes in their source until a cursor reads a row; the row count is
-/// known and cursors can shuffle.
+/// An image dataset as an ML.NET data view: <c>Label</c> (Single, the class) and <c>Features</c> (Vector&lt;Single&gt;
+/// with dimensions [C, H, W], pixels / 255). Pixels stay bytes in their source until a cursor reads a row; the row
+/// count is known and cursors can shuffle. A row's id is its index in the dataset.
 /// </summary>
 internal sealed class ImageDataView : IDataView
 {
     private readonly ImageSource source;
 
-    public ImageDataView(ImageSource source, IReadOnlyList<string>? classNames)
+    public ImageDataView(ImageSource source)
     {
         this.source = source;
         var builder = new DataViewSchema.Builder();
-        builder.AddColumn(DefaultColumnNames.Label, NumberDataViewType.Single);
-        builder.AddColumn(DefaultColumnNames.Features, new VectorDataViewType(NumberDataViewType.Single, source.Channels, source.Height, source.Width));
+        builder.AddColumn("Label", NumberDataViewType.Single);
+        builder.AddColumn("Features", new VectorDataViewType(NumberDataViewType.Single, source.Channels, source.Height, source.Width));
         Schema = builder.ToSchema();
-        ClassNames = classNames;
     }
-
-    /// <summary>The class names in label order, when the dataset has them.</summary>
-    public IReadOnlyList<string>? ClassNames { get; }
 
     public bool CanShuffle => true;
 
@@ -36,20 +35,28 @@ internal sealed class ImageDataView : IDataView
 
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) => [GetRowCursor(columnsNeeded, rand)];
 
-    private sealed class Cursor : RowCursorBase
+    private sealed class Cursor : DataViewRowCursor
     {
-        private readonly ImageSource source;
+        private readonly ImageDataView parent;
         private readonly ImageReader reader;
+        private readonly bool[] active;
         private readonly int[]? order;
         private readonly byte[] pixels;
+        private long position = -1;
         private long index = -1;
         private long readAt = -1;
         private int label;
 
         public Cursor(ImageDataView parent, IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand)
-            : base(parent.Schema, columnsNeeded)
         {
-            source = parent.source;
+            this.parent = parent;
+            active = new bool[parent.Schema.Count];
+            foreach (var column in columnsNeeded)
+            {
+                active[column.Index] = true;
+            }
+
+            var source = parent.source;
             reader = source.OpenReader();
             pixels = new byte[source.ImageSize];
             if (rand is not null)
@@ -59,43 +66,55 @@ internal sealed class ImageDataView : IDataView
             }
         }
 
-        public override ValueGetter<DataViewRowId> GetIdGetter() => (ref DataViewRowId value) => value = new DataViewRowId((ulong)index, 0);
+        public override DataViewSchema Schema => parent.Schema;
 
-        protected override bool MoveNextCore()
+        public override long Position => position;
+
+        public override long Batch => 0;
+
+        public override ValueGetter<DataViewRowId> GetIdGetter() => (ref DataViewRowId value) => value = new DataViewRowId((ulong)OnRow(), 0);
+
+        public override bool IsColumnActive(DataViewSchema.Column column) => active[column.Index];
+
+        public override bool MoveNext()
         {
-            long next = Position + 1;
-            if (next >= source.Count)
+            long next = position + 1;
+            if (next >= parent.source.Count)
             {
+                index = -1;
                 return false;
             }
 
+            position = next;
             index = order is null ? next : order[next];
             return true;
         }
 
-        protected override ValueGetter<TValue> GetGetterCore<TValue>(DataViewSchema.Column column)
+        public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
         {
-            if (column.Index == 0)
+            if (!active[column.Index])
             {
-                return (ValueGetter<TValue>)(object)(ValueGetter<float>)((ref float value) =>
+                throw new InvalidOperationException($"Column '{column.Name}' is not active in this cursor; list it in the columns needed.");
+            }
+
+            Delegate getter = column.Index == 0
+                ? (ValueGetter<float>)((ref float value) =>
                 {
                     Load();
                     value = label;
-                });
-            }
-
-            return (ValueGetter<TValue>)(object)(ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
-            {
-                Load();
-                var editor = VBufferEditor.Create(ref value, pixels.Length);
-                var values = editor.Values;
-                for (int i = 0; i < pixels.Length; i++)
+                })
+                : (ValueGetter<VBuffer<float>>)((ref VBuffer<float> value) =>
                 {
-                    values[i] = pixels[i] / 255f;
-                }
+                    Load();
+                    var editor = VBufferEditor.Create(ref value, pixels.Length);
+                    for (int i = 0; i < pixels.Length; i++)
+                    {
+                        editor.Values[i] = pixels[i] / 255f;
+                    }
 
-                value = editor.Commit();
-            });
+                    value = editor.Commit();
+                });
+            return getter as ValueGetter<TValue> ?? throw new InvalidOperationException($"Column '{column.Name}' has type {column.Type}; it cannot be read as {typeof(TValue).Name}.");
         }
 
         protected override void Dispose(bool disposing)
@@ -108,17 +127,15 @@ internal sealed class ImageDataView : IDataView
             base.Dispose(disposing);
         }
 
+        private long OnRow() => index >= 0 ? index : throw new InvalidOperationException("The cursor is not on a row; call MoveNext first.");
+
         private void Load()
         {
-            if (index < 0)
+            long row = OnRow();
+            if (readAt != row)
             {
-                throw new InvalidOperationException("The cursor is not on a row; call MoveNext first.");
-            }
-
-            if (readAt != index)
-            {
-                label = reader.Read(index, pixels);
-                readAt = index;
+                label = reader.Read(row, pixels);
+                readAt = row;
             }
         }
     }

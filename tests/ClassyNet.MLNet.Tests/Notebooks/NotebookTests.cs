@@ -1,90 +1,59 @@
-using System.Text.Json;
-using ClassyNet.MLNet.Data;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Scripting;
-using Microsoft.CodeAnalysis.Scripting;
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.Commands;
+using Microsoft.DotNet.Interactive.CSharp;
+using Microsoft.DotNet.Interactive.Documents;
+using Microsoft.DotNet.Interactive.Documents.Jupyter;
+using Microsoft.DotNet.Interactive.Events;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace ClassyNet.MLNet.Tests.Notebooks;
 
 /// <summary>
-/// Runs the code cells of every notebook in samples/notebooks in order, as one C# script session (the way .NET
-/// Interactive runs a kernel), so the notebooks cannot rot. <c>#r</c> and <c>#!</c> lines are skipped; the library
-/// assembly is referenced instead.
+/// Runs every notebook in samples/notebooks cell by cell through the real .NET Interactive C# kernel, as a user opening
+/// it would: the notebook is parsed as .ipynb, each C# cell (its <c>#r</c> lines included) is submitted in order in the
+/// notebook's folder, and a cell that fails to compile or throws fails the test.
 /// </summary>
 [TestClass]
 public sealed class NotebookTests
 {
-    private static readonly string[] DefaultImports = ["System", "System.IO", "System.Linq", "System.Collections.Generic", "System.Text", "System.Threading.Tasks"];
-
     public static IEnumerable<object[]> Notebooks() =>
         Directory.GetFiles(NotebookDirectory(), "*.ipynb").Order(StringComparer.Ordinal).Select(f => new object[] { Path.GetFileName(f) });
 
     [TestMethod]
     [DynamicData(nameof(Notebooks))]
-    public async Task NotebookRunsCellByCell(string notebook)
+    public async Task NotebookRunsCellByCellInTheCSharpKernel(string notebook)
     {
-        var cells = CodeCells(Path.Combine(NotebookDirectory(), notebook));
-        Assert.IsNotEmpty(cells, $"{notebook} has no code cells");
-        if (cells.Any(c => c.Contains("LoadFashionMnist", StringComparison.Ordinal)))
+        string directory = NotebookDirectory();
+        var document = Notebook.Parse(await File.ReadAllTextAsync(Path.Combine(directory, notebook)), new KernelInfoCollection { new("csharp", "C#", ["c#", "C#"]) });
+        var cells = document.Elements.Where(e => e.KernelName is "csharp" or null && !string.IsNullOrWhiteSpace(e.Contents)).ToList();
+        Assert.IsNotEmpty(cells, $"{notebook} has no C# cells");
+        if (cells.Any(c => c.Contents.Contains("LoadFashionMnist", StringComparison.Ordinal)))
         {
             RealData.FashionMnistDirectory();
         }
 
-        var options = ScriptOptions.Default
-            .WithReferences(References())
-            .WithImports(DefaultImports)
-            .WithLanguageVersion(LanguageVersion.Latest)
-            .WithEmitDebugInformation(false);
-        ScriptState<object>? state = null;
-        for (int i = 0; i < cells.Count; i++)
+        Assert.IsTrue(File.Exists(Path.Combine(LibraryDirectory(), "ClassyNet.MLNet.dll")), $"the notebooks load the library from {LibraryDirectory()}; build src first");
+        string previous = Environment.CurrentDirectory;
+        Environment.CurrentDirectory = directory;
+        try
         {
-            try
+            using var kernel = new CSharpKernel();
+            for (int i = 0; i < cells.Count; i++)
             {
-                state = state is null ? await CSharpScript.RunAsync(cells[i], options) : await state.ContinueWithAsync(cells[i], options);
+                var result = await kernel.SendAsync(new SubmitCode(cells[i].Contents));
+                if (result.Events.OfType<CommandFailed>().FirstOrDefault() is { } failed)
+                {
+                    Assert.Fail($"{notebook}, C# cell {i + 1} failed: {failed.Message}\n---\n{cells[i].Contents}");
+                }
             }
-            catch (CompilationErrorException e)
-            {
-                Assert.Fail($"{notebook}, code cell {i + 1} does not compile:\n{string.Join("\n", e.Diagnostics)}\n---\n{cells[i]}");
-            }
-            catch (Exception e)
-            {
-                Assert.Fail($"{notebook}, code cell {i + 1} threw {e.GetType().Name}: {e.Message}\n---\n{cells[i]}");
-            }
+        }
+        finally
+        {
+            Environment.CurrentDirectory = previous;
         }
     }
 
-    /// <summary>The source of each code cell, without the kernel directives (#r, #!).</summary>
-    internal static List<string> CodeCells(string path)
-    {
-        using var json = JsonDocument.Parse(File.ReadAllText(path));
-        var cells = new List<string>();
-        foreach (var cell in json.RootElement.GetProperty("cells").EnumerateArray())
-        {
-            if (cell.GetProperty("cell_type").GetString() != "code")
-            {
-                continue;
-            }
-
-            var source = cell.GetProperty("source");
-            string text = source.ValueKind == JsonValueKind.Array ? string.Concat(source.EnumerateArray().Select(l => l.GetString())) : source.GetString() ?? string.Empty;
-            var lines = text.Split('\n').Where(l => !l.TrimStart().StartsWith("#r ", StringComparison.Ordinal) && !l.TrimStart().StartsWith("#!", StringComparison.Ordinal));
-            string code = string.Join('\n', lines).Trim();
-            if (code.Length > 0)
-            {
-                cells.Add(code);
-            }
-        }
-
-        return cells;
-    }
-
-    private static IEnumerable<Microsoft.CodeAnalysis.MetadataReference> References()
-    {
-        var platform = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-            .Where(p => Path.GetFileName(p) is var n && (n.StartsWith("System.", StringComparison.Ordinal) || n is "netstandard.dll" or "mscorlib.dll"));
-        return [.. platform.Select(p => Microsoft.CodeAnalysis.MetadataReference.CreateFromFile(p)), Microsoft.CodeAnalysis.MetadataReference.CreateFromFile(typeof(MLContext).Assembly.Location)];
-    }
+    private static string LibraryDirectory() => Path.GetFullPath(Path.Combine(NotebookDirectory(), "..", "..", "artifacts", "notebooks"));
 
     private static string NotebookDirectory()
     {

@@ -1,283 +1,228 @@
-using ClassyNet.MLNet.Data;
 using ClassyNet.MLNet.Estimators;
 using ClassyNet.MLNet.Losses;
-using ClassyNet.MLNet.Networks;
 using ClassyNet.MLNet.Transformers;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace ClassyNet.MLNet.Tests.Pipeline;
 
+/// <summary>What the ClassyNet components do with real ML.NET data, and how they refuse bad input.</summary>
 [TestClass]
 public sealed class ClassyNetPipelineTests
 {
-    // IC in the label's values: exit 1 answers {3}, exit 2 {3, 1}; value 3 is key 3 and value 1 is key 4.
-    private static readonly ExitClassSets Sets = ExitClassSets.Incremental([[3], [1]], classCount: 4);
-
-    private static EarlyExitScoringTransformer? trained;
-
-    private static ClassyNetTrainer.Options Options(int epochs = 8) => new()
-    {
-        Architecture = NetworkSpec.Mlp(ClassyNetTestData.Features, [24, 24, 24], 4),
-        ExitClasses = Sets,
-        ExitThresholds = [0.4f, 0.4f],
-        Epochs = epochs,
-        BatchSize = 32,
-        LearningRate = 0.01,
-        Seed = 7,
-    };
-
-    private static EarlyExitScoringTransformer Trained()
-    {
-        if (trained is null)
-        {
-            var ml = new MLContext(seed: 1);
-            trained = ml.MulticlassClassification.Trainers.ClassyNet(Options()).Fit(ClassyNetTestData.Load(ml, 400, seed: 1));
-        }
-
-        return trained;
-    }
-
     [TestMethod]
-    public void MapBagOfClassesAddsPerExitKeysThroughKeyValues()
+    public void MapBagOfClassesGivesPerExitKeysThroughKeyValues()
     {
         var ml = new MLContext(seed: 1);
-        var data = ClassyNetTestData.Load(ml, 12, seed: 2, missingEvery: 5);
-        var estimator = ml.Transforms.ClassyNet.MapBagOfClasses(Sets);
-        var transformer = estimator.Fit(data);
-        var output = transformer.Transform(data);
-        CollectionAssert.AreEqual(new[] { "Label.Exit0", "Label.Exit1", "Label.Exit2" }, output.Schema.Skip(2).Select(c => c.Name).ToArray());
-        Assert.AreEqual(new KeyDataViewType(typeof(uint), 2), output.Schema["Label.Exit0"].Type, "exit 1: {3} + bag");
-        Assert.AreEqual(new KeyDataViewType(typeof(uint), 3), output.Schema["Label.Exit1"].Type, "exit 2: {3, 1} + bag");
-        Assert.AreEqual(new KeyDataViewType(typeof(uint), 4), output.Schema["Label.Exit2"].Type, "final exit: all classes");
-        VBuffer<ReadOnlyMemory<char>> names = default;
-        output.Schema["Label.Exit1"].GetKeyValues(ref names);
-        CollectionAssert.AreEqual(new[] { "3", "1", "Bag" }, names.DenseValues().Select(n => n.ToString()).ToArray());
-
-        var rows = ClassyNetTestData.Rows(12, seed: 2, missingEvery: 5);
-        var exits = Enumerable.Range(0, 3).Select(m => ReadKeys(output, $"Label.Exit{m}")).ToArray();
+        var data = ClassyNetTestData.LoadKeyed(ml, 8, seed: 1);
+        var mapped = ml.Transforms.ClassyNet.MapBagOfClasses(ClassyNetTestData.Sets).Fit(data).Transform(data);
+        var rows = ColumnValues.Read(mapped, "Label", "Label.Exit0", "Label.Exit1", "Label.Exit2");
         for (int i = 0; i < rows.Count; i++)
         {
-            if (rows[i].Label == 0)
-            {
-                Assert.IsTrue(exits.All(e => e[i] == 0), "a missing label stays missing at every exit");
-                continue;
-            }
-
-            int value = (int)ClassyNetTestData.KeyValues[rows[i].Label - 1];
-            Assert.AreEqual(value == 3 ? 1u : 2u, exits[0][i], $"row {i} (value {value}) at exit 1");
-            Assert.AreEqual(value == 3 ? 1u : value == 1 ? 2u : 3u, exits[1][i], $"row {i} (value {value}) at exit 2");
-            Assert.AreEqual(rows[i].Label, exits[2][i], "the final exit keeps the label's key order");
+            int value = ClassyNetTestData.Order[i % 4];
+            uint key = (uint)rows[i][0];
+            Assert.AreEqual((uint)(i % 4) + 1, key, "MapValueToKey numbers the values by first occurrence");
+            Assert.AreEqual(value == 3 ? 1u : 2u, (uint)rows[i][1], $"row {i}: exit 1 answers for class 3, the rest is its bag");
+            Assert.AreEqual(value == 1 ? 1u : 2u, (uint)rows[i][2], $"row {i}: exit 2 answers for class 1");
+            Assert.AreEqual(key, (uint)rows[i][3], $"row {i}: the final exit keeps the class");
         }
 
-        var loaded = ModelRoundTrip.SaveAndLoad(transformer);
-        for (int m = 0; m < 3; m++)
-        {
-            CollectionAssert.AreEqual(exits[m], ReadKeys(loaded.Transform(data), $"Label.Exit{m}"));
-        }
-
-        AssertShapeMatches(estimator.GetOutputSchema(SchemaShape.Create(data.Schema)), output.Schema);
+        CollectionAssert.AreEqual(new[] { "3", "Bag" }, KeyValues(mapped.Schema["Label.Exit0"]));
+        CollectionAssert.AreEqual(new[] { "2", "0", "3", "1" }, KeyValues(mapped.Schema["Label.Exit2"]));
     }
 
     [TestMethod]
-    public void MapBagOfClassesRejectsClassesThatAreNotLabelValues()
+    public void ClassSetsThatAreNotLabelValuesOrOfAnotherClassCountAreRefused()
     {
         var ml = new MLContext(seed: 1);
-        var data = ClassyNetTestData.Load(ml, 4, seed: 2);
-        var error = Assert.ThrowsExactly<ArgumentException>(() => ml.Transforms.ClassyNet.MapBagOfClasses(ExitClassSets.Incremental([[3]], 5)).Fit(data));
-        StringAssert.Contains(error.Message, "'Label'");
-        var missing = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.Transforms.ClassyNet.MapBagOfClasses(Sets, "Target").Fit(data));
-        StringAssert.Contains(missing.Message, "'Target'");
+        var data = ClassyNetTestData.LoadKeyed(ml, 8, seed: 1);
+        var notValues = ExitClassSets.MutuallyExclusive([[3], [1]], classCount: 5);
+        var count = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.Transforms.ClassyNet.MapBagOfClasses(notValues).Fit(data));
+        StringAssert.Contains(count.Message, "5 classes but label column 'Label' (Key<UInt32, 0-3>) has 4");
+        var trainer = ml.MulticlassClassification.Trainers.ClassyNet(notValues);
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => trainer.Fit(data)).Message, "label column 'Label'");
+
+        var shifted = ml.Data.LoadFromEnumerable(ClassyNetTestData.Rows(8, seed: 1).Select(r => new ClassyNetTestData.Row { Label = r.Label + 10, Features = r.Features }));
+        var keyed = ml.Transforms.Conversion.MapValueToKey("Label").Fit(shifted).Transform(shifted);
+        var values = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.Transforms.ClassyNet.MapBagOfClasses(ClassyNetTestData.Sets).Fit(keyed));
+        StringAssert.Contains(values.Message, "uses class 0, which is not a value of label column 'Label' (its KeyValues are 12, 10, 13, 11)");
     }
 
     [TestMethod]
-    public void TrainerMapsExitClassesThroughKeyValuesAndScores()
+    public void BadColumnsAreNamedWithTheTypeFoundAndTheTypeExpected()
     {
-        var model = Trained();
-        Assert.AreEqual("cn", model.Model.Mode);
-        CollectionAssert.AreEqual(new[] { 2 }, model.Model.ExitClasses.ClassesAt(0).ToArray(), "value 3 is key 3 = class index 2");
-        CollectionAssert.AreEqual(new[] { 2, 3 }, model.Model.ExitClasses.ClassesAt(1).ToArray(), "value 1 is key 4 = class index 3");
+        var ml = new MLContext(seed: 1);
+        var trainer = ml.MulticlassClassification.Trainers.ClassyNet(ClassyNetTestData.Options(epochs: 1));
 
-        var ml = new MLContext(seed: 2);
-        var test = ClassyNetTestData.Load(ml, 200, seed: 3);
-        var scored = model.Transform(test);
-        Assert.AreEqual(new VectorDataViewType(NumberDataViewType.Single, 4), scored.Schema["Score"].Type);
-        Assert.AreEqual(new KeyDataViewType(typeof(uint), 4), scored.Schema["PredictedLabel"].Type);
-        Assert.AreEqual(NumberDataViewType.Int32, scored.Schema["ExitIndex"].Type);
-        Assert.AreEqual(NumberDataViewType.Single, scored.Schema["Entropy"].Type);
-        VBuffer<ReadOnlyMemory<char>> slots = default;
-        scored.Schema["Score"].GetSlotNames(ref slots);
-        CollectionAssert.AreEqual(new[] { "2", "0", "3", "1" }, slots.DenseValues().Select(s => s.ToString()).ToArray());
-        VBuffer<float> keyValues = default;
-        scored.Schema["PredictedLabel"].GetKeyValues(ref keyValues);
-        CollectionAssert.AreEqual(ClassyNetTestData.KeyValues, keyValues.DenseValues().ToArray());
+        var raw = ClassyNetTestData.Load(ml, 8, seed: 1);
+        var nonKey = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => trainer.Fit(raw));
+        StringAssert.Contains(nonKey.Message, "label column 'Label': expected Key<UInt32>, got Single");
+        StringAssert.Contains(nonKey.Message, "MapValueToKey(\"Label\")");
 
-        var metrics = ml.MulticlassClassification.Evaluate(scored, topKPredictionCount: 2);
-        Assert.IsGreaterThan(0.9, metrics.MicroAccuracy, metrics.ConfusionMatrix.GetFormattedConfusionTable());
-        Assert.IsGreaterThan(0.0, metrics.LogLossReduction);
-        Assert.IsGreaterThanOrEqualTo(metrics.MicroAccuracy, metrics.TopKAccuracy);
-        StringAssert.Contains(metrics.ConfusionMatrix.GetFormattedConfusionTable(), "Precision");
+        var noFeatures = Keyed(ml, ml.Data.LoadFromEnumerable(Enumerable.Range(0, 4).Select(i => new LabelOnly { Label = i })));
+        var missing = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => trainer.Fit(noFeatures));
+        StringAssert.Contains(missing.Message, "Could not find features column 'Features'");
 
+        var variable = Keyed(ml, ml.Data.LoadFromEnumerable(Enumerable.Range(0, 4).Select(i => new VariableRow { Label = i, Features = new float[i + 1] })));
+        var unknownSize = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => trainer.Fit(variable));
+        StringAssert.Contains(unknownSize.Message, "features column 'Features': expected a known-size Vector<Single>, got Vector<Single>");
+        var shape = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => trainer.GetOutputSchema(EstimatorConformance.ShapeOf(variable.Schema)));
+        StringAssert.Contains(shape.Message, "got VarVector<Single>");
+
+        var wrongSize = Keyed(ml, ml.Data.LoadFromEnumerable(Enumerable.Range(0, 4).Select(i => new NarrowRow { Label = i })));
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => trainer.Fit(wrongSize)).Message, "features column 'Features': expected Vector<Single, 16> (the input of");
+    }
+
+    [TestMethod]
+    public void KeysAboveTheCountAndNonFiniteFeaturesStopWithTheirRowAndSlot()
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = ClassyNetTestData.Rows(12, seed: 1).Select((r, i) => new KeyRow { Label = (uint)(i % 4), Features = r.Features }).ToList();
+        var trainer = ml.MulticlassClassification.Trainers.ClassyNet(ClassyNetTestData.Options(epochs: 1));
+
+        // ML.NET's loaders never deliver a key above the count (they make it the missing key 0); a hand-made view can.
+        var bad = new GeneratedDataView(12, 4, ClassyNetTestData.FeatureCount, i => i == 5 ? 9u : 1 + (uint)(i % 4), (i, x) => rows[(int)i].Features.CopyTo(x));
+        var outOfRange = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => trainer.Fit(bad));
+        StringAssert.Contains(outOfRange.Message, "Label column 'Label' holds key 9 in row 5");
+
+        rows[7].Features[3] = float.NaN;
+        var nan = Assert.ThrowsExactly<InvalidOperationException>(() => trainer.Fit(KeyView(ml, rows)));
+        StringAssert.Contains(nan.Message, "Features column 'Features' holds NaN in row 7, slot 3");
+
+        rows[7].Features[3] = 0;
+        var model = trainer.Fit(KeyView(ml, rows));
+        rows[10].Features[0] = float.PositiveInfinity;
+        var scored = model.Transform(KeyView(ml, rows));
+        var transform = Assert.ThrowsExactly<InvalidOperationException>(() => ColumnValues.Read(scored, "Score"));
+        StringAssert.Contains(transform.Message, "holds Infinity in row 10, slot 0");
+    }
+
+    [TestMethod]
+    public void RowsWithAMissingLabelAreSkippedAndCounted()
+    {
+        var ml = new MLContext(seed: 1);
+        var rows = ClassyNetTestData.Rows(40, seed: 1).Select((r, i) => new KeyRow { Label = i % 5 == 4 ? KeyRow.Missing : (uint)(i % 4), Features = r.Features }).ToList();
+        var trainer = ml.MulticlassClassification.Trainers.ClassyNet(ClassyNetTestData.Options(epochs: 1));
+        trainer.Fit(KeyView(ml, rows));
+        Assert.AreEqual(8L, trainer.LastSkippedRowCount);
+        Assert.IsNotNull(trainer.LastTrainingResult);
+    }
+
+    [TestMethod]
+    public void BatchSizeDoesNotChangeTheAnswers()
+    {
+        var ml = new MLContext(seed: 1);
+        var train = ClassyNetTestData.LoadKeyed(ml, 200, seed: 1);
+        var test = ClassyNetTestData.LoadKeyed(ml, 50, seed: 4);
+        var scorer = ml.MulticlassClassification.Trainers.ClassyNet(ClassyNetTestData.Options(epochs: 6, inferenceBatchSize: 256)).Fit(train);
+        string[] columns = ["PredictedLabel", "ExitIndex"];
+        var reference = ColumnValues.Read(scorer.Transform(test), columns);
+        var scores = ColumnValues.Read(scorer.Transform(test), "Score");
+        foreach (int batch in new[] { 1, 7, 50 })
+        {
+            var other = new EarlyExitScoringTransformer(scorer.Model, scorer.FeatureColumnName, new ClassValues("Single", [.. scorer.ClassLabels]), batch);
+            ColumnValues.AssertEqual(reference, ColumnValues.Read(other.Transform(test), columns), columns, $"batch {batch}");
+            var otherScores = ColumnValues.Read(other.Transform(test), "Score");
+            for (int i = 0; i < scores.Count; i++)
+            {
+                var a = (object[])scores[i][0];
+                var b = (object[])otherScores[i][0];
+                for (int c = 0; c < a.Length; c++)
+                {
+                    Assert.AreEqual((float)a[c], (float)b[c], 1e-5f, $"batch {batch}, row {i}, class {c}");
+                }
+            }
+        }
+
+        Assert.IsTrue(reference.Select(r => (int)r[1]).Distinct().Count() > 1, "the test data leaves at more than one exit");
+    }
+
+    [TestMethod]
+    public void EvaluateExitsCountsWhereEachClassLeftWithOrWithoutThePredictedKey()
+    {
+        var ml = new MLContext(seed: 1);
+        var train = ClassyNetTestData.LoadKeyed(ml, 300, seed: 1);
+        var test = ClassyNetTestData.LoadKeyed(ml, 80, seed: 6);
+        var scorer = ml.MulticlassClassification.Trainers.ClassyNet(ClassyNetTestData.Options(epochs: 10)).Fit(train);
+        var scored = scorer.Transform(test);
         var exits = ml.MulticlassClassification.EvaluateExits(scored);
-        Assert.AreEqual(3, exits.ExitCount);
-        Assert.AreEqual(200, exits.Counts.Sum(e => e.Sum()));
-        Assert.IsGreaterThan(0, exits.Counts[0][2], "class value 3 (index 2) leaves at exit 1");
-        Assert.IsGreaterThan(0.8, exits.ExitPrecision[0], "exit 1 returns mostly its own class");
-        Assert.AreEqual(1.0, exits.ExitPrecision[2]);
-        Assert.IsGreaterThan(1.0, exits.Speedup);
-        Assert.IsLessThan(exits.PerClassAverageExit[0], exits.PerClassAverageExit[2], "the priority class leaves earlier than a non-priority class");
+        Assert.AreEqual(80, exits.Count);
+        CollectionAssert.AreEqual(new[] { "2", "0", "3", "1" }, exits.ClassNames.ToArray(), "classes in key order, named by the Score's SlotNames");
+        Assert.AreEqual(80, exits.Counts.Sum(row => row.Sum()));
+        CollectionAssert.AreEqual(new[] { 2 }, exits.ExitClasses[0].ToArray(), "exit 1's set {3} is key index 2");
+        Assert.AreEqual(exits.FullNetworkMacs / exits.AverageMacs, exits.Speedup, 1e-12);
+        Assert.IsGreaterThan(0, exits.Counts[0][2], "class 3 leaves at exit 1");
+        Assert.IsGreaterThan(0.8, exits.ExitPrecision[0], "what leaves at exit 1 is mostly class 3");
+
+        var asValues = ml.Transforms.Conversion.MapKeyToValue("PredictedLabel").Fit(scored).Transform(scored);
+        var again = ml.MulticlassClassification.EvaluateExits(asValues);
+        CollectionAssert.AreEqual(exits.Counts.SelectMany(r => r).ToArray(), again.Counts.SelectMany(r => r).ToArray(), "after MapKeyToValue the argmax of the scores gives the same classes");
+        Assert.AreEqual(exits.Accuracy, again.Accuracy, 1e-12);
+
+        var noExit = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.MulticlassClassification.EvaluateExits(test));
+        StringAssert.Contains(noExit.Message, "Could not find exit index column 'ExitIndex'");
     }
 
     [TestMethod]
-    public void BatchedTransformEqualsRowByRowAndOtherBatchSizes()
-    {
-        var model = Trained();
-        var ml = new MLContext(seed: 2);
-        var test = ClassyNetTestData.Load(ml, 77, seed: 4);
-        var bulk = Read(ml, model.Transform(test));
-        var small = Read(ml, new EarlyExitScoringTransformer(model.Model, "Features", ClassValuesOf(model), 5).Transform(test));
-        AssertSame(bulk, small, "batches of 5");
-
-        var mapper = model.GetRowToRowMapper(test.Schema);
-        var outputs = new[] { "Score", "PredictedLabel", "ExitIndex", "Entropy" }.Select(n => mapper.OutputSchema[n]).ToArray();
-        using var cursor = test.GetRowCursor(mapper.GetDependencies(outputs));
-        using var row = mapper.GetRow(cursor, outputs);
-        var score = row.GetGetter<VBuffer<float>>(outputs[0]);
-        var key = row.GetGetter<uint>(outputs[1]);
-        var exit = row.GetGetter<int>(outputs[2]);
-        var perRow = new List<ClassyNetTestData.Prediction>();
-        while (cursor.MoveNext())
-        {
-            VBuffer<float> s = default;
-            uint k = 0;
-            int e = 0;
-            score(ref s);
-            key(ref k);
-            exit(ref e);
-            perRow.Add(new ClassyNetTestData.Prediction { Score = [.. s.DenseValues()], PredictedLabel = k, ExitIndex = e });
-        }
-
-        AssertSame(bulk, perRow, "row by row");
-    }
-
-    [TestMethod]
-    public void SaveLoadGivesIdenticalPredictions()
-    {
-        var model = Trained();
-        var loaded = ModelRoundTrip.SaveAndLoad(model);
-        var ml = new MLContext(seed: 2);
-        var test = ClassyNetTestData.Load(ml, 50, seed: 5);
-        AssertSame(Read(ml, model.Transform(test)), Read(ml, loaded.Transform(test)), "after save/load");
-        CollectionAssert.AreEqual(model.Model.Thresholds.ToArray(), loaded.Model.Thresholds.ToArray());
-        CollectionAssert.AreEqual(model.ClassLabels.ToArray(), loaded.ClassLabels.ToArray());
-    }
-
-    [TestMethod]
-    public void TrainerSchemaMatchesFittedTransformer()
+    public void TheWholeChainPromisesItsOutputShapeToMLNetsOwnEstimators()
     {
         var ml = new MLContext(seed: 1);
-        var data = ClassyNetTestData.Load(ml, 40, seed: 6);
-        var trainer = ml.MulticlassClassification.Trainers.ClassyNet(Options(epochs: 1));
-        AssertShapeMatches(trainer.GetOutputSchema(SchemaShape.Create(data.Schema)), Trained().GetOutputSchema(data.Schema));
+        var raw = ClassyNetTestData.Load(ml, 40, seed: 1);
+        var pipeline = ml.Transforms.Conversion.MapValueToKey("Label")
+            .Append(ml.Transforms.ClassyNet.MapBagOfClasses(ClassyNetTestData.Sets))
+            .Append(ml.MulticlassClassification.Trainers.ClassyNet(ClassyNetTestData.Options(epochs: 1)))
+            .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
+        var shape = pipeline.GetOutputSchema(EstimatorConformance.ShapeOf(raw.Schema)); // MapKeyToValue needs the KeyValues our shape promises
+        var model = pipeline.Fit(raw);
+        EstimatorConformance.AssertShapeMatches(shape, model.GetOutputSchema(raw.Schema));
+        Assert.AreEqual(NumberDataViewType.Single, model.GetOutputSchema(raw.Schema)["PredictedLabel"].Type);
     }
 
-    [TestMethod]
-    public void MissingLabelsAreSkippedAndLogged()
+    private static string[] KeyValues(DataViewSchema.Column column)
     {
-        var ml = new MLContext(seed: 1);
-        var log = new List<string>();
-        ml.Log += (_, e) => log.Add(e.Message);
-        ml.MulticlassClassification.Trainers.ClassyNet(Options(epochs: 1)).Fit(ClassyNetTestData.Load(ml, 40, seed: 2, missingEvery: 4));
-        Assert.IsTrue(log.Any(m => m.Contains("Skipped 10 row(s) with a missing label", StringComparison.Ordinal) && m.Contains("Kind=Warning", StringComparison.Ordinal)), string.Join("\n", log));
+        VBuffer<ReadOnlyMemory<char>> values = default;
+        column.GetKeyValues(ref values);
+        return [.. values.DenseValues().Select(v => v.ToString())];
     }
 
-    [TestMethod]
-    public void BadLabelsAndFeaturesAreRejectedNamingTheColumn()
+    private static IDataView Keyed(MLContext ml, IDataView data) => ml.Transforms.Conversion.MapValueToKey("Label").Fit(data).Transform(data);
+
+    private static IDataView KeyView(MLContext ml, List<KeyRow> rows)
     {
-        var ml = new MLContext(seed: 1);
-        var rows = ClassyNetTestData.Rows(20, seed: 1).Select((r, i) => new ClassyNetTestData.NumberRow { Label = i == 13 ? 7f : i % 4, Features = r.Features }).ToList();
-        var numeric = ml.Data.LoadFromEnumerable(rows);
-        var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => ml.MulticlassClassification.Trainers.ClassyNet(Options(epochs: 1)).Fit(numeric));
-        StringAssert.Contains(error.Message, "'Label' holds 7 in row 13");
-
-        var noCount = Assert.ThrowsExactly<ArgumentException>(() => ml.MulticlassClassification.Trainers.BranchyNet(epochs: 1).Fit(numeric));
-        StringAssert.Contains(noCount.Message, "MapValueToKey");
-
-        var wrongSize = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => Trained().Transform(ml.Data.LoadFromEnumerable(new[] { new WideRow() })));
-        StringAssert.Contains(wrongSize.Message, "'Features'");
+        var definition = SchemaDefinition.Create(typeof(KeyRow));
+        definition["Label"].ColumnType = new KeyDataViewType(typeof(uint), 4);
+        return ml.Data.LoadFromEnumerable(rows.Select(r => new KeyRow { Label = r.Label, Features = [.. r.Features] }).ToList(), definition);
     }
 
-    [TestMethod]
-    public void NumericLabelsTrainBranchyNetAndPredictLabelValues()
+    /// <summary>A row whose Label becomes a Key&lt;UInt32, 4&gt;: ML.NET reads the member as the 0-based class (key = value + 1) and a value of 4 or more as the missing key 0.</summary>
+    private sealed class KeyRow
     {
-        var ml = new MLContext(seed: 1);
-        var rows = ClassyNetTestData.Rows(200, seed: 1).Select((r, i) => new ClassyNetTestData.NumberRow { Label = i % 4, Features = r.Features }).ToList();
-        var model = ml.MulticlassClassification.Trainers.BranchyNet(new ClassyNetTrainer.Options
-        {
-            Architecture = NetworkSpec.Mlp(ClassyNetTestData.Features, [16, 16], 4),
-            ClassCount = 4,
-            Epochs = 6,
-            LearningRate = 0.01,
-            Seed = 3,
-        }).Fit(ml.Data.LoadFromEnumerable(rows));
-        Assert.AreEqual("branchynet", model.Model.Mode);
-        var scored = model.Transform(ml.Data.LoadFromEnumerable(rows));
-        VBuffer<float> keyValues = default;
-        scored.Schema["PredictedLabel"].GetKeyValues(ref keyValues);
-        CollectionAssert.AreEqual(new[] { 0f, 1f, 2f, 3f }, keyValues.DenseValues().ToArray());
-        Assert.IsGreaterThan(0.9, ml.MulticlassClassification.Evaluate(scored).MicroAccuracy);
+        public const uint Missing = 4;
+
+        public uint Label { get; set; }
+
+        [VectorType(ClassyNetTestData.FeatureCount)]
+        public float[] Features { get; set; } = [];
     }
 
-    private static ClassValues ClassValuesOf(EarlyExitScoringTransformer model) => new("Single", [.. model.ClassLabels]);
-
-    private static uint[] ReadKeys(IDataView data, string column)
+    private sealed class LabelOnly
     {
-        var result = new List<uint>();
-        using var cursor = data.GetRowCursor([data.Schema[column]]);
-        var getter = cursor.GetGetter<uint>(data.Schema[column]);
-        uint value = 0;
-        while (cursor.MoveNext())
-        {
-            getter(ref value);
-            result.Add(value);
-        }
-
-        return [.. result];
+        public float Label { get; set; }
     }
 
-    private static List<ClassyNetTestData.Prediction> Read(MLContext ml, IDataView scored) =>
-        [.. ml.Data.CreateEnumerable<ClassyNetTestData.Prediction>(scored, reuseRowObject: false)];
-
-    private static void AssertSame(List<ClassyNetTestData.Prediction> expected, List<ClassyNetTestData.Prediction> actual, string what)
+    private sealed class VariableRow
     {
-        Assert.HasCount(expected.Count, actual, what);
-        for (int i = 0; i < expected.Count; i++)
-        {
-            Assert.AreEqual(expected[i].PredictedLabel, actual[i].PredictedLabel, $"{what}: row {i} label");
-            Assert.AreEqual(expected[i].ExitIndex, actual[i].ExitIndex, $"{what}: row {i} exit");
-            for (int c = 0; c < expected[i].Score.Length; c++)
-            {
-                Assert.AreEqual(expected[i].Score[c], actual[i].Score[c], 1e-5f, $"{what}: row {i} score {c}");
-            }
-        }
+        public float Label { get; set; }
+
+        public float[] Features { get; set; } = [];
     }
 
-    private static void AssertShapeMatches(SchemaShape shape, DataViewSchema schema)
+    private sealed class NarrowRow
     {
-        foreach (var column in shape)
-        {
-            var actual = SchemaShape.Column.From(schema[column.Name]);
-            Assert.IsTrue(column.IsCompatibleWith(actual), $"estimator says {column.Name}: {column.DescribeType()} with annotations {column.Annotations}; the transformer gives {actual.DescribeType()} with {actual.Annotations}");
-        }
+        public float Label { get; set; }
 
-        Assert.HasCount(schema.Count(c => !c.IsHidden), shape, "the estimator lists every visible output column");
-    }
-
-    /// <summary>A row whose features have the wrong size.</summary>
-    private sealed class WideRow
-    {
-        public uint Label { get; set; } = 1;
-
-        [VectorType(9)]
-        public float[] Features { get; set; } = new float[9];
+        [VectorType(3)]
+        public float[] Features { get; set; } = new float[3];
     }
 }

@@ -1,73 +1,87 @@
-using ClassyNet.MLNet.Data;
+using ClassyNet.MLNet.Estimators;
+using ClassyNet.MLNet.Losses;
+using ClassyNet.MLNet.Networks;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 
 namespace ClassyNet.MLNet.Tests.Pipeline;
 
 /// <summary>
-/// Small synthetic classification data for the ClassyNet pipeline tests: K = 4 well-separated Gaussian classes in 16
-/// features. The label is a key whose KeyValues are in a shuffled (ByOccurrence-like) order [2, 0, 3, 1], so key k is
-/// not class k - 1.
+/// Small synthetic classification data for the pipeline tests: K = 4 well-separated Gaussian classes in 16 features,
+/// label values in the order 2, 0, 3, 1, so that ML.NET's MapValueToKey (ByOccurrence) makes key 1 = class 2: key k is
+/// not class k - 1, and class sets must be matched through KeyValues.
 /// </summary>
 internal static class ClassyNetTestData
 {
-    public const int Features = 16;
+    public const int FeatureCount = 16;
 
-    public static readonly float[] KeyValues = [2f, 0f, 3f, 1f];
+    /// <summary>The label value of row i is Order[i % 4].</summary>
+    public static readonly int[] Order = [2, 0, 3, 1];
 
-    public static DataViewSchema Schema()
-    {
-        var annotations = new DataViewSchema.Annotations.Builder();
-        annotations.AddKeyValues(4, NumberDataViewType.Single, (ref VBuffer<float> v) => v = new VBuffer<float>(4, [.. KeyValues]));
-        var builder = new DataViewSchema.Builder();
-        builder.AddColumn("Label", new KeyDataViewType(typeof(uint), 4), annotations.ToAnnotations());
-        builder.AddColumn("Features", new VectorDataViewType(NumberDataViewType.Single, Features));
-        return builder.ToSchema();
-    }
+    /// <summary>MC sets: exit 1 answers for class 3, exit 2 for class 1.</summary>
+    public static readonly ExitClassSets Sets = ExitClassSets.MutuallyExclusive([[3], [1]], classCount: 4);
 
-    /// <summary><paramref name="count"/> rows; every <paramref name="missingEvery"/>-th row (when positive) has the missing key 0.</summary>
-    public static List<KeyRow> Rows(int count, int seed, int missingEvery = 0)
+    public static List<Row> Rows(int count, int seed)
     {
         var random = new Random(seed);
-        var rows = new List<KeyRow>();
+        var rows = new List<Row>();
         for (int i = 0; i < count; i++)
         {
-            int value = i % 4;
-            uint key = (uint)Array.IndexOf(KeyValues, value) + 1;
-            var x = new float[Features];
-            for (int f = 0; f < Features; f++)
+            int value = Order[i % 4];
+            var x = new float[FeatureCount];
+            for (int f = 0; f < FeatureCount; f++)
             {
                 x[f] = (float)(random.NextDouble() - 0.5) + (f % 4 == value ? 2.5f : 0f);
             }
 
-            rows.Add(new KeyRow { Label = missingEvery > 0 && i % missingEvery == missingEvery - 1 ? 0 : key, Features = x });
+            rows.Add(new Row { Label = value, Features = x });
         }
 
         return rows;
     }
 
-    public static IDataView Load(MLContext ml, int count, int seed, int missingEvery = 0) =>
-        ml.Data.LoadFromEnumerable(Rows(count, seed, missingEvery), Schema());
+    public static IDataView Load(MLContext ml, int count, int seed) => ml.Data.LoadFromEnumerable(Rows(count, seed));
 
-    /// <summary>A row with a key label (the value is <see cref="KeyValues"/>[Label - 1]).</summary>
-    internal sealed class KeyRow
+    /// <summary>The rows with Label mapped to a key by ML.NET's MapValueToKey.</summary>
+    public static IDataView LoadKeyed(MLContext ml, int count, int seed)
     {
-        public uint Label { get; set; }
-
-        public float[] Features { get; set; } = [];
+        var data = Load(ml, count, seed);
+        return ml.Transforms.Conversion.MapValueToKey("Label").Fit(data).Transform(data);
     }
 
-    /// <summary>A row with a plain numeric label.</summary>
-    internal sealed class NumberRow
+    /// <summary>Options of a small, fast ClassyNet (MLP 16-16-16, 3 exits).</summary>
+    public static ClassyNetTrainer.Options Options(int epochs = 4, int seed = 2, int inferenceBatchSize = 256) => new()
+    {
+        Architecture = NetworkSpec.Mlp(FeatureCount, [16, 16, 16], 4),
+        ExitClasses = Sets,
+        CostMatrices = CostMatrices.Targeted(0.5f, 2f, 1f, 1f),
+        ExitThresholds = [0.4f, 0.4f],
+        Epochs = epochs,
+        LearningRate = 0.01,
+        Seed = seed,
+        InferenceBatchSize = inferenceBatchSize,
+    };
+
+    /// <summary>A labelled row.</summary>
+    public sealed class Row
     {
         public float Label { get; set; }
 
-        [VectorType(ClassyNetTestData.Features)]
+        [VectorType(FeatureCount)]
         public float[] Features { get; set; } = [];
     }
 
-    /// <summary>A prediction read back with CreateEnumerable.</summary>
-    internal sealed class Prediction
+    /// <summary>An input row without a label (what a service predicts on).</summary>
+    public sealed class FeaturesRow
     {
-        public uint PredictedLabel { get; set; }
+        [VectorType(FeatureCount)]
+        public float[] Features { get; set; } = [];
+    }
+
+    /// <summary>A prediction after MapKeyToValue("PredictedLabel").</summary>
+    public sealed class Prediction
+    {
+        public float PredictedLabel { get; set; }
 
         public float[] Score { get; set; } = [];
 

@@ -3,6 +3,8 @@ using ClassyNet.MLNet.Estimators;
 using ClassyNet.MLNet.Losses;
 using ClassyNet.MLNet.Networks;
 using ClassyNet.MLNet.Transformers;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace ClassyNet.MLNet.Tests.Pipeline;

@@ -1,5 +1,7 @@
 using ClassyNet.MLNet.Data;
 using ClassyNet.MLNet.Tests.Data;
+using Microsoft.ML;
+using Microsoft.ML.Data;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace ClassyNet.MLNet.Tests.Pipeline;
@@ -23,7 +25,7 @@ public sealed class ImageLoaderTests
         var rows = ml.Data.CreateEnumerable<ImageRow>(data, reuseRowObject: false).ToArray();
         CollectionAssert.AreEqual(new[] { 7f, 0f, 9f }, rows.Select(r => r.Label).ToArray());
         CollectionAssert.AreEqual(new[] { 80 / 255f, 100 / 255f, 120 / 255f, 140 / 255f }, rows[1].Features);
-        var shuffled = ml.Data.CreateEnumerable<ImageRow>(ml.Data.ShuffleRows(data, seed: 4, shufflePoolSize: 0), false).Select(r => r.Label).ToArray();
+        var shuffled = ml.Data.CreateEnumerable<ImageRow>(ml.Data.ShuffleRows(data, seed: 4), false).Select(r => r.Label).ToArray();
         CollectionAssert.AreEquivalent(new[] { 7f, 0f, 9f }, shuffled);
 
         File.WriteAllBytes(dir.File("few"), IdxFileTests.Idx([2], [1, 2]));
@@ -60,7 +62,7 @@ public sealed class ImageLoaderTests
         CollectionAssert.AreEqual(expected.Labels.Select(l => (float)l).ToArray(), rows.Select(r => r.Label).ToArray());
         CollectionAssert.AreEqual(expected.Features, rows.SelectMany(r => r.Features).ToArray());
 
-        var shuffled = ml.Data.CreateEnumerable<ImageRow>(ml.Data.ShuffleRows(data, seed: 9, shufflePoolSize: 0), false).ToArray();
+        var shuffled = ml.Data.CreateEnumerable<ImageRow>(ml.Data.ShuffleRows(data, seed: 9), false).ToArray();
         CollectionAssert.AreEquivalent(rows.Select(r => string.Join(",", r.Features)).ToArray(), shuffled.Select(r => string.Join(",", r.Features)).ToArray(), "random access over several batch files");
 
         File.WriteAllBytes(dir.File("test_batch.bin"), new byte[Cifar10.RecordSize + 5]);

@@ -49,6 +49,7 @@ public sealed class MultiExitLoss
         }
 
         InstanceMasking = instanceMasking;
+        EnsureTables(CPU);
     }
 
     /// <summary>Class sets per exit.</summary>

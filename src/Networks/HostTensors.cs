@@ -37,8 +37,9 @@ internal static class HostTensors
     /// <summary>The values of an int64 tensor (any device, any layout), row-major, as ints.</summary>
     internal static int[] ToInts(Tensor tensor)
     {
-        using var narrow = tensor.to(ScalarType.Int32, CPU).contiguous();
-        return MemoryMarshal.Cast<byte, int>(narrow.bytes).ToArray();
+        using var narrow = tensor.to(ScalarType.Int32, CPU);
+        using var dense = narrow.contiguous();
+        return MemoryMarshal.Cast<byte, int>(dense.bytes).ToArray();
     }
 
     /// <summary>Copies a float32 tensor's values (any device, any layout) into <paramref name="destination"/>.</summary>
@@ -49,8 +50,9 @@ internal static class HostTensors
             throw new ArgumentException($"Expected a float32 tensor, got {tensor.dtype}.", nameof(tensor));
         }
 
-        using var host = tensor.device_type == TorchSharp.DeviceType.CPU && tensor.is_contiguous() ? tensor.alias() : tensor.cpu().contiguous();
-        MemoryMarshal.Cast<byte, float>(host.bytes).CopyTo(destination);
+        using var host = tensor.cpu();
+        using var dense = host.contiguous();
+        MemoryMarshal.Cast<byte, float>(dense.bytes).CopyTo(destination);
     }
 
     private static Tensor OnDevice(Tensor host, Device? device)

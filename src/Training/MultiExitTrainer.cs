@@ -35,6 +35,7 @@ public sealed class MultiExitTrainer
     private readonly MultiExitTrainerOptions _options;
     private readonly ExitClassSets _sets;
     private readonly MultiExitLoss _loss;
+    private readonly MultiExitLoss _evaluationLoss;
     private readonly float[]? _thresholds;
     private readonly Device _device;
 
@@ -91,6 +92,7 @@ public sealed class MultiExitTrainer
             ThrowOnNonFinite = options.ThrowOnNonFiniteLoss,
         };
 
+        _evaluationLoss = new MultiExitLoss(_sets, weights, options.CostMatrices, _thresholds);
         _device = TrainingDevice.Parse(options.Device, nameof(options) + "." + nameof(options.Device));
         _network.to(_device);
         Optimizer = optim.Adam(network.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
@@ -308,7 +310,6 @@ public sealed class MultiExitTrainer
         bool wasTraining = _network.training;
         _network.eval();
         var sums = new ExitSums(_sets.ExitCount);
-        var evalLoss = new MultiExitLoss(_sets, _loss.ExitWeights, _loss.Costs, _thresholds);
         long[] shape = [0, .. sampleShape.Select(d => (long)d)];
         int sampleSize = sampleShape.Aggregate(1, (a, d) => a * d);
         long total = 0;
@@ -327,7 +328,7 @@ public sealed class MultiExitTrainer
                 shape[0] = batch.Count;
                 var x = HostTensors.Floats(batch.Features.AsSpan(0, batch.Count * sampleSize), shape, _device);
                 var y = HostTensors.Labels(batch.Labels.AsSpan(0, batch.Count), _device);
-                sums.Add(evalLoss.Compute(_network.forward(x), y), batch.Count);
+                sums.Add(_evaluationLoss.Compute(_network.forward(x), y), batch.Count);
                 total += batch.Count;
             }
         }

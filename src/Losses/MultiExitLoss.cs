@@ -88,17 +88,32 @@ public sealed class MultiExitLoss
             values[i] = labels[i];
         }
 
-        var device = logits.Count > 0 ? logits[0].device : CPU;
+        var device = logits.Count > 0 && logits[0] is not null ? logits[0].device : CPU;
         using var y = tensor(values, device: device);
-        return Compute(logits, y, step);
+        return ComputeChecked(logits, y, step);
     }
 
     /// <summary>
     /// Computes the loss of one batch from each exit's logits and the original labels, an int64 tensor [N] on the logits'
-    /// device (<c>torch.nn.functional.cross_entropy</c>'s convention). Labels are not range-checked here beyond what
-    /// libtorch's gather checks; <see cref="Compute(IReadOnlyList{Tensor}, ReadOnlySpan{int}, long)"/> checks them.
+    /// device (<c>torch.nn.functional.cross_entropy</c>'s convention), checked to be in [0, K).
     /// </summary>
     public MultiExitLossResult Compute(IReadOnlyList<Tensor> logits, Tensor labels, long step = 0)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        if (labels.dim() == 1 && labels.dtype == ScalarType.Int64 && labels.numel() > 0)
+        {
+            long min = labels.min().item<long>(), max = labels.max().item<long>();
+            if (min < 0 || max >= Sets.ClassCount)
+            {
+                throw new ArgumentOutOfRangeException(nameof(labels), min < 0 ? min : max, $"labels holds {(min < 0 ? min : max)}; labels must be in [0, {Sets.ClassCount}).");
+            }
+        }
+
+        return ComputeChecked(logits, labels, step);
+    }
+
+    /// <summary>The loss for labels already known to be in [0, K) (the trainer checks them on the host as it copies them).</summary>
+    internal MultiExitLossResult ComputeChecked(IReadOnlyList<Tensor> logits, Tensor labels, long step = 0)
     {
         ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(labels);

@@ -196,7 +196,7 @@ public sealed class MultiExitTrainer
                     var x = HostTensors.Floats(batch.Features.AsSpan(0, count * sampleSize), shape, _device);
                     var y = HostTensors.Labels(batch.Labels.AsSpan(0, count), _device);
                     Optimizer.zero_grad();
-                    var result = _loss.Compute(_network.forward(x), y, StepCount);
+                    var result = _loss.ComputeChecked(_network.forward(x), y, StepCount);
                     result.Total.backward();
                     Optimizer.step();
                     loss = WeightedLoss(result);
@@ -328,7 +328,7 @@ public sealed class MultiExitTrainer
                 shape[0] = batch.Count;
                 var x = HostTensors.Floats(batch.Features.AsSpan(0, batch.Count * sampleSize), shape, _device);
                 var y = HostTensors.Labels(batch.Labels.AsSpan(0, batch.Count), _device);
-                sums.Add(_evaluationLoss.Compute(_network.forward(x), y), batch.Count);
+                sums.Add(_evaluationLoss.ComputeChecked(_network.forward(x), y), batch.Count);
                 total += batch.Count;
             }
         }

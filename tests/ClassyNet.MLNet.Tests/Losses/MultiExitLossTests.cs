@@ -167,5 +167,6 @@ public sealed class MultiExitLossTests
         CollectionAssert.AreEqual(fromSpan.ExitLosses, fromTensor.ExitLosses);
         CollectionAssert.AreEqual(fromSpan.ExitWouldExit, fromTensor.ExitWouldExit);
         AssertNames("labels", () => loss.Compute([Matrix(Exit0), Matrix(Exit1)], tensor(new[] { 0, 1, 2, 0 })));
+        AssertNames("labels", () => loss.Compute([Matrix(Exit0), Matrix(Exit1)], tensor(new long[] { 0, 1, 3, 0 })));
     }
 }

@@ -86,6 +86,9 @@ public sealed class ExitBranch : nn.Module<Tensor, Tensor>, ITraceableModule
     /// <summary>Channels (or flattened features) the head expects.</summary>
     public int InFeatures { get; }
 
+    /// <summary>The device of the head's output layer.</summary>
+    internal Device Device => _fc.weight.device;
+
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
     {

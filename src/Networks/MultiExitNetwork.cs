@@ -58,7 +58,7 @@ public sealed class MultiExitNetwork : nn.Module<Tensor, IReadOnlyList<Tensor>>
     internal IReadOnlyList<Sequential> Stages => _stageArray;
 
     /// <summary>The device of the network's parameters (where inputs must be).</summary>
-    public Device Device => parameters().FirstOrDefault()?.device ?? CPU;
+    public Device Device => _exitArray[^1].Device;
 
     /// <summary>Runs stage <paramref name="stage"/> on its input (the raw input for stage 0, which starts with the stem).</summary>
     public Tensor ForwardStage(int stage, Tensor input)

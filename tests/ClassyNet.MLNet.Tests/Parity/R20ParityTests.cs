@@ -3,6 +3,7 @@ using System.Globalization;
 using ClassyNet.MLNet.Networks;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using TorchSharp;
+using TorchSharp.PyBridge;
 using static TorchSharp.torch;
 
 namespace ClassyNet.MLNet.Tests.Parity;
@@ -257,6 +258,42 @@ public sealed class R20ParityTests
             var (code, output) = Run(python, [Fixture("check_load.py"), path, FixtureDir], TimeSpan.FromMinutes(3));
             TestContext.WriteLine(output);
             Assert.AreEqual(0, code, $"check_load.py rejected the file we wrote (exit {code}):\n{output}");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public void PickledStateDictsMoveBetweenPyTorchAndTorchSharp()
+    {
+        string python = FindPythonWithTorch();
+        string dir = Path.Combine(Path.GetTempPath(), "classynet-pt-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dir);
+        try
+        {
+            // PyTorch writes the fixture's state dict with torch.save; TorchSharp.PyBridge's load_py reads it.
+            string fromTorch = Path.Combine(dir, "from_torch.pt"), fromUs = Path.Combine(dir, "from_us.pt");
+            string script = "import sys; sys.path.insert(0, sys.argv[1]); import torch; from make_r20_fixtures import read_safetensors; "
+                + "sd, _ = read_safetensors(sys.argv[1] + '/r20_initial.safetensors'); torch.save(sd, sys.argv[2]); "
+                + "ours = torch.load(sys.argv[3]) if len(sys.argv) > 3 else sd; "
+                + "assert list(ours) == list(sd), 'key order'; assert all(torch.equal(ours[k], sd[k]) for k in sd), 'values'; print('ok', len(ours))";
+            var (code, output) = Run(python, ["-c", script, FixtureDir, fromTorch], TimeSpan.FromMinutes(3));
+            Assert.AreEqual(0, code, output);
+            var net = Architectures.ResNet(20, [7, 13, 20]);
+            net.load_py(fromTorch);
+            var state = net.state_dict();
+            foreach (var (name, expected) in Load("r20_initial.safetensors"))
+            {
+                Assert.IsTrue(TensorAssert.Same(expected, state[name]), $"{name} differs after load_py");
+            }
+
+            // ... and save_py writes one that torch.load reads back with the same names, order and values.
+            net.save_py(fromUs);
+            (code, output) = Run(python, ["-c", script, FixtureDir, fromTorch, fromUs], TimeSpan.FromMinutes(3));
+            TestContext.WriteLine(output);
+            Assert.AreEqual(0, code, $"torch.load of the file save_py wrote:\n{output}");
         }
         finally
         {

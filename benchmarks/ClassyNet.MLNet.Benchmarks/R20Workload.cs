@@ -1,87 +1,93 @@
+using ClassyNet.MLNet.Data;
+using ClassyNet.MLNet.Losses;
 using ClassyNet.MLNet.Networks;
-using ClassyNet.MLNet.Tensors;
-using ClassyNet.MLNet.Tensors.Optim;
 using ClassyNet.MLNet.Training;
-using F = ClassyNet.MLNet.Tensors.Functional;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace ClassyNet.MLNet.Benchmarks;
 
 /// <summary>
-/// The reference workload R20-3E: <c>Architectures.ResNet(20, [7, 13, 20])</c> on 1x28x28 inputs, ten classes,
-/// exit loss weights 0.4 / 0.3 / 0.3, Adam (lr 1e-3). Inputs are fixed random tensors.
+/// The reference workload R20-3E: <c>Architectures.ResNet(20, [7, 13, 20])</c> on 1x28x28 inputs, ten classes, the
+/// model of <c>benchmarks/pytorch_bench.py</c>. Training runs the ClassyNet trainer itself (CN+C: Bag-of-Classes IC sets
+/// {9} | {9, 8} | all, eq. 3 costs, instance masking at thresholds 0.3 / 0.2, exit weights 0.4 / 0.3 / 0.3, Adam lr
+/// 1e-3, batches of 64 copied from managed arrays); latency and throughput run the plain network (ten logits per exit,
+/// as PyTorch's) in inference mode. Inputs are fixed random tensors.
 /// </summary>
-public sealed class R20Workload
+public sealed class R20Workload : IDisposable
 {
-    private readonly MultiExitNetwork _network;
-    private readonly Adam _optimizer;
-    private readonly Tensor _trainBatch;
-    private readonly int[] _labels;
+    private readonly MultiExitNetwork _plain;
+    private readonly MultiExitTrainer _trainer;
+    private readonly TensorDataset _trainData;
     private readonly Tensor _single;
     private readonly Tensor _inferenceBatch;
-    private readonly IReadOnlyList<float> _weights = PaperPresets.R20ThreeExitWeights;
 
-    /// <summary>Builds the network and inputs for a training batch of <paramref name="trainBatch"/> and an inference batch of <paramref name="inferenceBatch"/>.</summary>
-    public R20Workload(int trainBatch = 64, int inferenceBatch = 256)
+    /// <summary>Builds the networks, the trainer and the inputs: <paramref name="trainSteps"/> batches of 64 per training call and a batch of <paramref name="inferenceBatch"/>.</summary>
+    public R20Workload(int trainSteps = 10, int inferenceBatch = 256)
     {
-        _network = Architectures.ResNet(20, [7, 13, 20], generator: new Generator(1));
-        _optimizer = new Adam(_network.Parameters(), lr: 1e-3);
-        var data = new Generator(2);
-        _trainBatch = TensorScope.Untracked(() => Tensor.Randn([trainBatch, 1, 28, 28], data));
-        _single = TensorScope.Untracked(() => Tensor.Randn([1, 1, 28, 28], data));
-        _inferenceBatch = TensorScope.Untracked(() => Tensor.Randn([inferenceBatch, 1, 28, 28], data));
-        _labels = new int[trainBatch];
-        for (int i = 0; i < trainBatch; i++)
+        using var init = new Generator(1);
+        _plain = Architectures.ResNet(20, [7, 13, 20], generator: init);
+        _plain.eval();
+        var sets = ExitClassSets.Incremental([[9], [8]], classCount: 10);
+        var classy = Architectures.ResNet(20, [7, 13, 20], exitOutputs: sets.OutputCounts(), generator: init);
+        _trainer = new MultiExitTrainer(classy, new MultiExitTrainerOptions
         {
-            _labels[i] = i % 10;
-        }
+            ExitClasses = sets,
+            CostMatrices = CostMatrices.Targeted(0.5f, 2f, 1f, 1f),
+            ExitLossWeights = PaperPresets.R20ThreeExitWeights,
+            ExitThresholds = [0.3f, 0.2f],
+            InstanceMasking = true,
+            Epochs = 1,
+            BatchSize = TrainBatchSize,
+            Seed = 1,
+        });
+        using var data = new Generator(2);
+        using var images = randn([trainSteps * TrainBatchSize, 1, 28, 28], generator: data);
+        _trainData = new TensorDataset(HostTensors.ToFloats(images), Enumerable.Range(0, trainSteps * TrainBatchSize).Select(i => i % 10).ToArray(), 1, 28, 28);
+        _single = randn([1, 1, 28, 28], generator: data).DetachFromDisposeScope();
+        _inferenceBatch = randn([inferenceBatch, 1, 28, 28], generator: data).DetachFromDisposeScope();
     }
 
     /// <summary>Samples in one training step.</summary>
-    public int TrainBatchSize => _trainBatch.Size(0);
+    public int TrainBatchSize => 64;
+
+    /// <summary>Samples in one <see cref="TrainEpoch"/> call.</summary>
+    public int TrainSamples => _trainData.Count;
 
     /// <summary>Samples in one large inference batch.</summary>
-    public int InferenceBatchSize => _inferenceBatch.Size(0);
+    public int InferenceBatchSize => (int)_inferenceBatch.shape[0];
 
-    /// <summary>One full training step: forward through all exits, weighted cross-entropy, backward, Adam step.</summary>
-    public float TrainStep()
-    {
-        _network.Train();
-        using var scope = TensorScope.Begin();
-        _optimizer.ZeroGrad();
-        var logits = _network.Forward(_trainBatch);
-        var loss = F.MulScalar(F.CrossEntropy(logits[0], _labels), _weights[0]);
-        for (int e = 1; e < logits.Count; e++)
-        {
-            loss = F.Add(loss, F.MulScalar(F.CrossEntropy(logits[e], _labels), _weights[e]));
-        }
+    /// <summary>One epoch of ClassyNet training (CN+C, masking on) over the fixed samples; returns the last epoch loss.</summary>
+    public double TrainEpoch() => _trainer.Fit(_trainData).Epochs[^1].Loss;
 
-        loss.Backward();
-        _optimizer.Step();
-        return loss.AsSpan()[0];
-    }
-
-    /// <summary>Eval-mode, no-grad forward of one sample through every exit.</summary>
+    /// <summary>Inference-mode forward of one sample through every exit.</summary>
     public float LatencyAllExits() => Infer(_single);
 
-    /// <summary>Eval-mode, no-grad forward of one sample through the stem, stage 1 and exit 1 only.</summary>
+    /// <summary>Inference-mode forward of one sample through the stem, stage 1 and exit 1 only.</summary>
     public float LatencyExit1()
     {
-        _network.Eval();
-        using var noGrad = GradMode.NoGrad();
-        using var scope = TensorScope.Begin();
-        var logits = _network.ForwardExit(0, _network.ForwardStage(0, _single));
-        return logits.AsSpan()[0];
+        using var inference = inference_mode();
+        using var scope = NewDisposeScope();
+        var logits = _plain.ForwardExit(0, _plain.ForwardStage(0, _single));
+        return logits[0, 0].item<float>();
     }
 
-    /// <summary>Eval-mode, no-grad forward of the large batch through every exit.</summary>
+    /// <summary>Inference-mode forward of the large batch through every exit.</summary>
     public float InferBatch() => Infer(_inferenceBatch);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _single.Dispose();
+        _inferenceBatch.Dispose();
+        _plain.Dispose();
+    }
 
     private float Infer(Tensor input)
     {
-        _network.Eval();
-        using var noGrad = GradMode.NoGrad();
-        using var scope = TensorScope.Begin();
-        var logits = _network.Forward(input);
-        return logits[^1].AsSpan()[0];
+        using var inference = inference_mode();
+        using var scope = NewDisposeScope();
+        var logits = _plain.forward(input);
+        return logits[^1][0, 0].item<float>();
     }
 }

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using ClassyNet.MLNet.Inference;
 using ClassyNet.MLNet.Losses;
-using ClassyNet.MLNet.Tensors;
+using TorchSharp;
 using ClassyNet.MLNet.Training;
 
 namespace ClassyNet.Cli;
@@ -36,15 +36,16 @@ internal static class TrainCommand
         var output = new Option<string>("--out") { Description = "Model bundle to write (zip).", Required = true };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Checkpoint file (default: <out>.ckpt). Written every epoch and on Ctrl+C." };
         var resume = new Option<bool>("--resume") { Description = "Continue from the checkpoint left by an interrupted run." };
+        var device = new Option<string>("--device") { Description = "libtorch device: cpu, cuda or cuda:N (CUDA needs a CUDA build of TorchSharp instead of TorchSharp-cpu).", DefaultValueFactory = _ => "cpu" };
         var command = new Command("train", "Train a multi-exit network (Baseline, BranchyNet, CN or CN+C) and write a model bundle. CSV format: one sample per line, comma separated (tab for .tsv), optional header, a label column (class index or name) and numeric feature columns.")
         {
-            dataset, data, labelColumn, preset, arch, exits, widths, mode, exitClasses, scheme, weights, thresholds, costs, epochs, batchSize, lr, seed, trainLimit, validationFraction, normalize, output, checkpoint, resume,
+            dataset, data, labelColumn, preset, arch, exits, widths, mode, exitClasses, scheme, weights, thresholds, costs, epochs, batchSize, lr, seed, trainLimit, validationFraction, normalize, output, checkpoint, resume, device,
         };
         command.SetAction(result => Run(context, new Settings(
             result.GetValue(dataset)!, result.GetValue(data), result.GetValue(labelColumn), result.GetValue(preset), result.GetValue(arch), result.GetValue(exits), result.GetValue(widths),
             result.GetValue(mode)!, result.GetValue(exitClasses), result.GetValue(scheme)!, result.GetValue(weights), result.GetValue(thresholds), result.GetValue(costs),
             result.GetValue(epochs), result.GetValue(batchSize), result.GetValue(lr), result.GetValue(seed), result.GetValue(trainLimit), result.GetValue(validationFraction),
-            result.GetValue(normalize)!, result.GetValue(output)!, result.GetValue(checkpoint), result.GetValue(resume))));
+            result.GetValue(normalize)!, result.GetValue(output)!, result.GetValue(checkpoint), result.GetValue(resume), result.GetValue(device)!)));
         return command;
     }
 
@@ -130,7 +131,8 @@ internal static class TrainCommand
         var normalization = s.Normalize == "standardize" ? InputNormalization.Fit(shaped) : InputNormalization.Identity;
         var prepared = normalization.Apply(shaped);
 
-        var network = spec.Build(new Generator((ulong)s.Seed));
+        using var generator = new torch.Generator(unchecked((ulong)(uint)s.Seed));
+        var network = spec.Build(generator);
         var options = preset.Apply(new MultiExitTrainerOptions
         {
             Epochs = s.Epochs,
@@ -140,6 +142,7 @@ internal static class TrainCommand
             ValidationFraction = s.ValidationFraction,
             CheckpointPath = checkpointPath,
             ResumeFromCheckpoint = s.Resume,
+            Device = s.Device,
         });
         var trainer = new MultiExitTrainer(network, options);
         string modeName = CliParsing.ModeName(modeValue);
@@ -248,7 +251,7 @@ internal static class TrainCommand
     private sealed record Settings(
         string Dataset, string? Data, string? LabelColumn, string? Preset, string? Arch, string? Exits, string? Widths, string Mode, string? ExitClasses, string Scheme,
         string? Weights, string? Thresholds, string? Costs, int Epochs, int BatchSize, double LearningRate, int Seed, int? TrainLimit, float ValidationFraction,
-        string Normalize, string Out, string? Checkpoint, bool Resume);
+        string Normalize, string Out, string? Checkpoint, bool Resume, string Device);
 
     /// <summary>Calls back on the training thread (Progress&lt;T&gt; would post to the thread pool).</summary>
     private sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>

@@ -11,7 +11,7 @@ using ClassyNet.MLNet.Evaluation.Reports;
 using ClassyNet.MLNet.Inference;
 using ClassyNet.MLNet.Losses;
 using ClassyNet.MLNet.Networks;
-using ClassyNet.MLNet.Tensors;
+using TorchSharp;
 using ClassyNet.MLNet.Training;
 
 var options = Args(args);
@@ -48,7 +48,8 @@ foreach (var mode in Enum.GetValues<ClassyNetMode>())
     }
     else
     {
-        var net = spec.Build(new Generator(1));
+        using var generator = new torch.Generator(1);
+        var net = spec.Build(generator);
         var trainer = new MultiExitTrainer(net, preset.Apply(new MultiExitTrainerOptions { Epochs = epochs, BatchSize = 64, Seed = 1 }));
         var watch = Stopwatch.StartNew();
         var history = trainer.Fit(train, new Progress<TrainingProgress>(p =>

@@ -10,7 +10,7 @@ using ClassyNet.MLNet.Evaluation.Reports;
 using ClassyNet.MLNet.Inference;
 using ClassyNet.MLNet.Losses;
 using ClassyNet.MLNet.Networks;
-using ClassyNet.MLNet.Tensors;
+using TorchSharp;
 using ClassyNet.MLNet.Training;
 
 string output = args.Length > 0 ? args[0] : "quickstart.svg";
@@ -32,7 +32,7 @@ Console.WriteLine($"Training on {train.Count} points, testing on {test.Count}; e
 Console.WriteLine($"{"model",-8} {"acc",6}  {"exit share E1/E2/E3",-20}  per class: share leaving at E1 / E2 / E3");
 foreach (var (label, sets) in models)
 {
-    var network = Architectures.Mlp(inputFeatures: 2, stageWidths: [16, 32, 64], classes: 4, exitOutputs: sets.OutputCounts(), layersPerStage: 2, generator: new Generator(3));
+    var network = Architectures.Mlp(inputFeatures: 2, stageWidths: [16, 32, 64], classes: 4, exitOutputs: sets.OutputCounts(), layersPerStage: 2, generator: new torch.Generator(3));
     var trainer = new MultiExitTrainer(network, new MultiExitTrainerOptions
     {
         ExitClasses = sets,
@@ -46,8 +46,7 @@ foreach (var (label, sets) in models)
     trainer.Fit(train);
 
     var predictor = new EarlyExitPredictor(network, sets, thresholds, inputShape: [2]);
-    using var scope = TensorScope.Begin();
-    var result = predictor.PredictBatch(Tensor.FromArray(test.Features, test.Count, 2));
+    var result = predictor.PredictBatch(test.Features, test.Count);
     var predicted = result.PredictedClasses();
     var exits = result.ExitIndices();
     double accuracy = predicted.Zip(test.Labels).Count(p => p.First == p.Second) / (double)test.Count;

@@ -1,3 +1,4 @@
+using ClassyNet.MLNet.Data;
 using ClassyNet.MLNet.Persistence;
 using ClassyNet.MLNet.Transformers;
 using Microsoft.ML;

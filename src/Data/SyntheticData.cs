@@ -1,5 +1,3 @@
-using ClassyNet.MLNet.Tensors;
-
 namespace ClassyNet.MLNet.Data;
 
 /// <summary>Small generated datasets that need no download (the paper's 2-D illustration, Section V-B3).</summary>
@@ -22,7 +20,7 @@ public static class SyntheticData
             throw new ArgumentOutOfRangeException(nameof(labelNoise), labelNoise, "labelNoise must be in [0, 1].");
         }
 
-        var g = new Generator((ulong)seed);
+        var g = new Random(seed);
         var features = new float[count * 2];
         var labels = new int[count];
         for (int i = 0; i < count; i++)
@@ -30,7 +28,7 @@ public static class SyntheticData
             float x = (2 * g.NextSingle()) - 1, y = (2 * g.NextSingle()) - 1;
             features[2 * i] = x;
             features[(2 * i) + 1] = y;
-            labels[i] = g.NextSingle() < labelNoise ? g.NextInt(4) : FourClassRegion(x, y);
+            labels[i] = g.NextSingle() < labelNoise ? g.Next(4) : FourClassRegion(x, y);
         }
 
         return new TensorDataset(features, labels, 2);

@@ -5,8 +5,8 @@ using System.Text.Json;
 using ClassyNet.MLNet.Data;
 using ClassyNet.MLNet.Losses;
 using ClassyNet.MLNet.Networks;
-using ClassyNet.MLNet.Tensors;
-using ClassyNet.MLNet.Tensors.Serialization;
+using ClassyNet.MLNet.Training;
+using TorchSharp;
 
 namespace ClassyNet.MLNet.Inference;
 
@@ -19,7 +19,7 @@ namespace ClassyNet.MLNet.Inference;
 /// <see cref="Save(string)"/> writes a zip (the <em>model bundle</em>) with three entries: <c>manifest.json</c> (format
 /// <c>classynet-model</c>, version 1, exit classes, thresholds, policy, input shape, normalisation, class names,
 /// metadata), <c>spec.json</c> (<see cref="NetworkSpec.ToJson"/>) and <c>weights.safetensors</c> (the network's state
-/// dict, PyTorch names). Writing to a path is atomic: the bundle goes to a temporary file in the same folder that is
+/// dict as written by TorchSharp.PyBridge, PyTorch names and order: <c>safetensors.torch.load_file</c> reads it). Writing to a path is atomic: the bundle goes to a temporary file in the same folder that is
 /// renamed over the target only once complete, so a failed save leaves an existing file untouched.
 /// <see cref="Load(string)"/> checks everything before returning and reports any problem as an
 /// <see cref="InvalidDataException"/> naming the file and what is wrong.
@@ -153,7 +153,8 @@ public sealed class ClassyNetModel
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(exitClasses);
         var fitted = spec.WithExitOutputs(exitClasses.OutputCounts());
-        return new ClassyNetModel(fitted, fitted.Build(seed is int s ? new Generator(unchecked((ulong)s)) : null), exitClasses, thresholds, policy);
+        using var generator = seed is int s ? new torch.Generator(unchecked((ulong)(uint)s)) : null;
+        return new ClassyNetModel(fitted, fitted.Build(generator), exitClasses, thresholds, policy);
     }
 
     /// <summary>
@@ -235,13 +236,10 @@ public sealed class ClassyNetModel
         predictor ??= CreatePredictor();
         var predictions = new EarlyExitPrediction[prepared.Count];
         long macs = 0;
-        int[] shape = [0, .. InputShape];
         for (int start = 0; start < prepared.Count; start += batchSize)
         {
             int count = Math.Min(batchSize, prepared.Count - start);
-            shape[0] = count;
-            using var scope = TensorScope.Begin();
-            var batch = predictor.PredictBatch(Tensor.FromArray(prepared.Features.AsSpan(start * prepared.SampleSize, count * prepared.SampleSize), shape));
+            var batch = predictor.PredictBatch(prepared.Features.AsSpan(start * prepared.SampleSize, count * prepared.SampleSize), count);
             for (int i = 0; i < count; i++)
             {
                 predictions[start + i] = batch.Predictions[i];
@@ -257,8 +255,7 @@ public sealed class ClassyNetModel
     public ExitScoreCache BuildScoreCache(TensorDataset data, int batchSize = 256)
     {
         var prepared = PrepareInputs(data);
-        using var scope = TensorScope.Begin();
-        return ExitScoreCache.Build(Network, ExitClasses, Tensor.FromArray(prepared.Features, [prepared.Count, .. InputShape]), prepared.Labels, batchSize);
+        return ExitScoreCache.Build(Network, ExitClasses, prepared.Features, [.. InputShape], prepared.Labels, batchSize);
     }
 
     /// <summary>
@@ -273,33 +270,7 @@ public sealed class ClassyNetModel
     }
 
     /// <summary>Writes the bundle to <paramref name="path"/> atomically (temporary file in the same folder, then rename).</summary>
-    public void Save(string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        string full = Path.GetFullPath(path);
-        string directory = Path.GetDirectoryName(full) ?? ".";
-        if (!Directory.Exists(directory))
-        {
-            throw new DirectoryNotFoundException($"Cannot save the model to '{path}': folder '{directory}' does not exist.");
-        }
-
-        string temp = Path.Combine(directory, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
-        try
-        {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            {
-                Save(stream);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
-    }
+    public void Save(string path) => AtomicFile.Write(path, Save, nameof(path));
 
     /// <summary>Writes the bundle (a zip) to <paramref name="stream"/>; the stream stays open.</summary>
     public void Save(Stream stream)
@@ -308,7 +279,7 @@ public sealed class ClassyNetModel
         using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
         WriteEntry(zip, ManifestEntry, s => s.Write(ManifestJson()));
         WriteEntry(zip, SpecEntry, s => s.Write(Encoding.UTF8.GetBytes(Spec.ToJson())));
-        WriteEntry(zip, WeightsEntry, s => SafeTensors.Write(Network.StateDict(), s, new Dictionary<string, string> { ["format"] = FormatName }));
+        WriteEntry(zip, WeightsEntry, s => StateDicts.Write(s, Network.state_dict()));
     }
 
     /// <summary>Reads a bundle written by <see cref="Save(string)"/>.</summary>
@@ -430,15 +401,15 @@ public sealed class ClassyNetModel
         }
 
         var network = spec.Build();
-        SafeTensorsFile weights;
+        Dictionary<string, torch.Tensor> weights;
         using (var weightStream = new MemoryStream(ReadEntry(zip, WeightsEntry, source)))
         {
-            weights = SafeTensors.Read(weightStream, $"{source}!{WeightsEntry}");
+            weights = StateDicts.Read(weightStream, $"{source}!{WeightsEntry}");
         }
 
         try
         {
-            network.LoadStateDict(weights.Tensors, strict: true);
+            network.load_state_dict(weights);
         }
         catch (ArgumentException e)
         {
@@ -446,13 +417,13 @@ public sealed class ClassyNetModel
         }
         finally
         {
-            foreach (var t in weights.Tensors.Values)
+            foreach (var t in weights.Values)
             {
                 t.Dispose();
             }
         }
 
-        network.Eval();
+        network.eval();
         return new ClassyNetModel(spec, network, sets, thresholds, policy)
         {
             ClassNames = classNames,

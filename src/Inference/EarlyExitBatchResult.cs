@@ -1,4 +1,4 @@
-using ClassyNet.MLNet.Tensors;
+using static TorchSharp.torch;
 
 namespace ClassyNet.MLNet.Inference;
 
@@ -23,7 +23,10 @@ public sealed class EarlyExitBatchResult
     /// <summary>Number of exits M of the network.</summary>
     public int ExitCount { get; }
 
-    /// <summary>Multiply-accumulates actually executed for the batch, counted by <c>MacCounter</c> while it ran.</summary>
+    /// <summary>
+    /// Multiply-accumulates executed for the batch: for every stage and head that ran, the rows it ran on times its
+    /// per-sample MACs (from the layers' shapes).
+    /// </summary>
     public long ExecutedMacs { get; }
 
     /// <summary>Sum of the samples' early-exit MACs (<see cref="EarlyExitPrediction.Macs"/>); equals <see cref="ExecutedMacs"/>.</summary>

@@ -1,6 +1,6 @@
 using ClassyNet.MLNet.Losses;
 using ClassyNet.MLNet.Networks;
-using ClassyNet.MLNet.Tensors;
+using static TorchSharp.torch;
 
 namespace ClassyNet.MLNet.Inference;
 
@@ -10,12 +10,12 @@ namespace ClassyNet.MLNet.Inference;
 /// </summary>
 /// <remarks>
 /// <para>
-/// <see cref="PredictBatch(Tensor)"/> runs stage 0 on the whole batch, computes exit 0's logits and decides every sample; the
-/// activations of the samples still in flight are then compacted with <see cref="Functional.IndexSelect"/> and only they
-/// run the next stage, until none is left. Each sample gets exactly the numbers a batch of one would give (every
-/// kernel computes a sample's rows independently of the others), so batched and single-sample answers agree bit for
-/// bit. Everything runs without the autograd tape and inside a <see cref="TensorScope"/>, so temporaries go back to the
-/// pool when the call ends; the network is put in evaluation mode.
+/// <see cref="PredictBatch(Tensor)"/> runs stage 0 on the whole batch, computes exit 0's logits and decides every sample;
+/// the activations of the samples still in flight are then compacted with <c>index_select</c> and only they run the
+/// next stage, until none is left. Everything runs in libtorch's inference mode (no autograd) with the network in
+/// evaluation mode, each stage inside its own dispose scope, so a call leaves no tensor behind and holds at most one
+/// stage's activations at a time. Executed multiply-accumulates are counted from the rows each stage and head actually
+/// ran and the layers' shapes (<see cref="NetworkAccounting"/>).
 /// </para>
 /// <para>
 /// Probabilities over the K original classes: at an exit without a bag they are the exit's softmax in class order. At
@@ -28,13 +28,14 @@ public sealed class EarlyExitPredictor
 {
     private readonly float[] _thresholds;
     private readonly int[] _inputShape;
+    private readonly long[] _sampleShape;
     private readonly long[] _exitMacs;
 
     /// <summary>
     /// Creates a predictor. <paramref name="thresholds"/> are T_1..T_(M-1) for the early exits (a list of M values is
     /// accepted; the last is ignored because the final exit always answers); each must be finite and &gt;= 0.
-    /// <paramref name="inputShape"/> is one sample's shape without the batch dimension; it is used to measure the
-    /// per-exit MACs (<see cref="NetworkAccounting"/>, which runs one sample through the network) and to check inputs.
+    /// <paramref name="inputShape"/> is one sample's shape without the batch dimension; it is used to account the
+    /// per-exit MACs (<see cref="NetworkAccounting"/>) and to check inputs.
     /// </summary>
     public EarlyExitPredictor(MultiExitNetwork network, ExitClassSets exitClasses, IReadOnlyList<float> thresholds, IReadOnlyList<int> inputShape, ExitPolicy policy = ExitPolicy.Entropy)
     {
@@ -49,9 +50,10 @@ public sealed class EarlyExitPredictor
         Network = network;
         ExitClasses = exitClasses;
         Policy = policy;
-        network.Eval();
+        network.eval();
         Accounting = NetworkAccounting.Measure(network, inputShape);
         _inputShape = inputShape.ToArray();
+        _sampleShape = _inputShape.Select(d => (long)d).ToArray();
         _exitMacs = Accounting.EarlyExitMacs();
     }
 
@@ -77,16 +79,16 @@ public sealed class EarlyExitPredictor
     public EarlyExitPrediction Predict(Tensor sample)
     {
         ArgumentNullException.ThrowIfNull(sample);
-        if (sample.Rank == _inputShape.Length)
+        if (sample.dim() == _inputShape.Length)
         {
-            CheckSampleShape(sample.Shape, nameof(sample));
-            using var scope = TensorScope.Begin();
-            return PredictBatch(sample.Reshape([1, .. _inputShape])).Predictions[0];
+            CheckSampleShape(sample.shape, nameof(sample));
+            using var batch = sample.unsqueeze(0);
+            return PredictBatch(batch).Predictions[0];
         }
 
-        if (sample.Rank != _inputShape.Length + 1 || sample.Size(0) != 1)
+        if (sample.dim() != _inputShape.Length + 1 || sample.shape[0] != 1)
         {
-            throw new ArgumentException($"sample has shape {sample.ShapeString}; expected one sample of shape [{string.Join(", ", _inputShape)}] or [1, {string.Join(", ", _inputShape)}].", nameof(sample));
+            throw new ArgumentException($"sample has shape [{string.Join(", ", sample.shape)}]; expected one sample of shape [{string.Join(", ", _inputShape)}] or [1, {string.Join(", ", _inputShape)}].", nameof(sample));
         }
 
         return PredictBatch(sample).Predictions[0];
@@ -95,7 +97,7 @@ public sealed class EarlyExitPredictor
     /// <summary>
     /// Early-exit inference for <paramref name="count"/> samples stored row-major in <paramref name="inputs"/>
     /// (<paramref name="count"/> x the product of <see cref="InputShape"/> values, already normalised). This is the
-    /// entry point of the pipeline layer, which holds managed arrays, not tensors.
+    /// entry point of the pipeline layer, which holds managed arrays: one block copy makes the input tensor.
     /// </summary>
     public EarlyExitBatchResult PredictBatch(ReadOnlySpan<float> inputs, int count)
     {
@@ -106,44 +108,45 @@ public sealed class EarlyExitPredictor
             throw new ArgumentException($"inputs has {inputs.Length} values but {count} samples of shape [{string.Join(", ", _inputShape)}] need {(long)count * size}.", nameof(inputs));
         }
 
-        using var scope = TensorScope.Begin();
-        return PredictBatch(Tensor.FromArray(inputs, [count, .. _inputShape]));
+        using var x = HostTensors.Floats(inputs, [count, .. _sampleShape], Network.Device);
+        return PredictBatch(x);
     }
 
     /// <summary>Early-exit inference for a batch [N, ...InputShape], running each stage only on the samples still in flight.</summary>
     public EarlyExitBatchResult PredictBatch(Tensor inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        if (inputs.Rank != _inputShape.Length + 1)
+        if (inputs.dim() != _inputShape.Length + 1)
         {
-            throw new ArgumentException($"inputs has shape {inputs.ShapeString}; expected a batch [N, {string.Join(", ", _inputShape)}].", nameof(inputs));
+            throw new ArgumentException($"inputs has shape [{string.Join(", ", inputs.shape)}]; expected a batch [N, {string.Join(", ", _inputShape)}].", nameof(inputs));
         }
 
-        CheckSampleShape(inputs.Shape[1..], nameof(inputs));
-        int n = inputs.Size(0), k = ExitClasses.ClassCount, exits = Network.ExitCount;
+        CheckSampleShape(inputs.shape[1..], nameof(inputs));
+        int n = (int)inputs.shape[0], k = ExitClasses.ClassCount, exits = Network.ExitCount;
         var predictions = new EarlyExitPrediction[n];
         if (n == 0)
         {
             return new EarlyExitBatchResult(predictions, exits, 0);
         }
 
-        Network.Eval();
-        using var noGrad = GradMode.NoGrad();
-        using var counter = MacCounter.Begin();
-        using var scope = TensorScope.Begin();
+        Network.eval();
+        using var inference = inference_mode();
+        using var scope = NewDisposeScope();
+        var device = Network.Device;
+        var x = inputs.device == device ? inputs : inputs.to(device);
         var inFlight = Enumerable.Range(0, n).ToArray(); // original index of each row of x
-        var x = inputs;
-        for (int m = 0; m < exits && inFlight.Length > 0; m++)
+        long executed = 0;
+        for (int m = 0; m < exits; m++)
         {
-            using var stageScope = TensorScope.Begin();
+            using var stageScope = NewDisposeScope();
             var activation = Network.ForwardStage(m, x);
             var logits = Network.ForwardExit(m, activation);
+            executed += inFlight.Length * (Accounting.Exits[m].StageMacs + Accounting.Exits[m].HeadMacs);
             var scores = ExitRule.Score(logits);
             var score = scores.For(Policy);
-            var probabilities = scores.Probabilities.AsSpan();
-            int outputs = logits.Size(1), bag = ExitClasses.BagIndex(m);
+            int outputs = (int)logits.shape[1], bag = ExitClasses.BagIndex(m);
             bool final = m == exits - 1;
-            var stay = new List<int>(inFlight.Length);
+            var stay = new List<long>(inFlight.Length);
             for (int r = 0; r < inFlight.Length; r++)
             {
                 if (!final && !ExitRule.Leaves(Policy, score[r], _thresholds[m], scores.ArgMax[r] == bag))
@@ -153,7 +156,7 @@ public sealed class EarlyExitPredictor
                 }
 
                 var classProbabilities = new float[k];
-                ExitRule.MapToClasses(ExitClasses, m, probabilities.Slice(r * outputs, outputs), classProbabilities);
+                ExitRule.MapToClasses(ExitClasses, m, scores.Probabilities.AsSpan(r * outputs, outputs), classProbabilities);
                 predictions[inFlight[r]] = new EarlyExitPrediction(
                     ExitClasses.ToOriginalClass(m, scores.ArgMax[r]), m, score[r], classProbabilities, _exitMacs[m]);
             }
@@ -163,24 +166,30 @@ public sealed class EarlyExitPredictor
                 break;
             }
 
-            // Compact to the samples still in flight; the new batch outlives this stage's temporaries.
-            var next = stay.Count == inFlight.Length ? activation : Functional.IndexSelect(activation, 0, stay.ToArray());
-            stageScope.MoveToOuter(next);
-            if (!ReferenceEquals(x, inputs) && !ReferenceEquals(x, next))
+            // Compact to the samples still in flight; only they run the next stage.
+            var next = stay.Count == inFlight.Length ? activation : activation.index_select(0, tensor(stay.ToArray(), device: device));
+            next.MoveToOuterDisposeScope();
+            if (!ReferenceEquals(x, inputs))
             {
                 x.Dispose();
             }
 
             x = next;
-            inFlight = stay.Select(r => inFlight[r]).ToArray();
+            inFlight = stay.Select(r => inFlight[(int)r]).ToArray();
         }
 
-        return new EarlyExitBatchResult(predictions, exits, counter.Macs);
+        return new EarlyExitBatchResult(predictions, exits, executed);
     }
 
-    private void CheckSampleShape(ReadOnlySpan<int> shape, string argument)
+    private void CheckSampleShape(ReadOnlySpan<long> shape, string argument)
     {
-        if (!shape.SequenceEqual(_inputShape))
+        bool same = shape.Length == _inputShape.Length;
+        for (int i = 0; same && i < shape.Length; i++)
+        {
+            same = shape[i] == _inputShape[i];
+        }
+
+        if (!same)
         {
             throw new ArgumentException($"{argument} samples have shape [{string.Join(", ", shape.ToArray())}] but the predictor was built for [{string.Join(", ", _inputShape)}].", argument);
         }

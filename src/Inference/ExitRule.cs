@@ -1,6 +1,6 @@
 using ClassyNet.MLNet.Losses;
 using ClassyNet.MLNet.Networks;
-using ClassyNet.MLNet.Tensors;
+using static TorchSharp.torch;
 
 namespace ClassyNet.MLNet.Inference;
 
@@ -71,26 +71,32 @@ internal static class ExitRule
     }
 
     /// <summary>
-    /// Softmax, entropy, largest probability and argmax of every row of <paramref name="logits"/> [n, outputs]. The
-    /// probabilities tensor belongs to the caller's <see cref="TensorScope"/>.
+    /// Softmax, entropy (<c>SoftmaxScores.Entropy</c>, the same function the loss uses), largest probability and argmax
+    /// of every row of <paramref name="logits"/> [n, outputs], computed by libtorch and copied to the host in one block.
     /// </summary>
     internal static ExitScores Score(Tensor logits)
     {
-        int n = logits.Size(0), k = logits.Size(1);
-        var probabilities = Functional.Softmax(logits, 1);
-        var entropy = Functional.SoftmaxEntropy(logits).ToArray();
-        var confidence = new float[n];
-        var argmax = new int[n];
-        var p = probabilities.AsSpan();
+        int n = (int)logits.shape[0], k = (int)logits.shape[1];
+        using var scope = NewDisposeScope();
+        var probabilities = nn.functional.softmax(logits, 1);
+        var entropy = SoftmaxScores.Entropy(logits);
+        var (confidence, argmax) = probabilities.max(1);
+        var packed = cat([probabilities, entropy.unsqueeze(1), confidence.unsqueeze(1), argmax.to(ScalarType.Float32).unsqueeze(1)], 1);
+        var host = HostTensors.ToFloats(packed);
+        var p = new float[n * k];
+        var h = new float[n];
+        var c = new float[n];
+        var a = new int[n];
+        int width = k + 3;
         for (int i = 0; i < n; i++)
         {
-            var row = p.Slice(i * k, k);
-            int best = System.Numerics.Tensors.TensorPrimitives.IndexOfMax(row);
-            argmax[i] = best;
-            confidence[i] = row[best];
+            host.AsSpan(i * width, k).CopyTo(p.AsSpan(i * k));
+            h[i] = host[(i * width) + k];
+            c[i] = host[(i * width) + k + 1];
+            a[i] = (int)host[(i * width) + k + 2];
         }
 
-        return new ExitScores(probabilities, entropy, confidence, argmax);
+        return new ExitScores(p, h, c, a);
     }
 
     /// <summary>
@@ -117,8 +123,8 @@ internal static class ExitRule
         }
     }
 
-    /// <summary>Scores of one exit for a batch.</summary>
-    internal readonly record struct ExitScores(Tensor Probabilities, float[] Entropy, float[] Confidence, int[] ArgMax)
+    /// <summary>Scores of one exit for a batch, on the host: probabilities row-major [n, outputs], then one value per row.</summary>
+    internal readonly record struct ExitScores(float[] Probabilities, float[] Entropy, float[] Confidence, int[] ArgMax)
     {
         internal float[] For(ExitPolicy policy) => policy == ExitPolicy.Entropy ? Entropy : Confidence;
     }

@@ -1,6 +1,6 @@
 using ClassyNet.MLNet.Losses;
 using ClassyNet.MLNet.Networks;
-using ClassyNet.MLNet.Tensors;
+using static TorchSharp.torch;
 
 namespace ClassyNet.MLNet.Inference;
 
@@ -48,21 +48,40 @@ public sealed class ExitScoreCache
     public IReadOnlyList<long> ExitMacs => _exitMacs;
 
     /// <summary>
-    /// Runs <paramref name="network"/> (all exits, no early exit, evaluation mode, no grad) over <paramref name="inputs"/>
-    /// [N, ...] in batches of <paramref name="batchSize"/> and caches every exit's scores; <paramref name="labels"/> are
-    /// the N true classes in [0, K).
+    /// Runs <paramref name="network"/> (all exits, no early exit, evaluation and inference mode) over
+    /// <paramref name="inputs"/> [N, ...] in batches of <paramref name="batchSize"/> and caches every exit's scores;
+    /// <paramref name="labels"/> are the N true classes in [0, K).
     /// </summary>
     public static ExitScoreCache Build(MultiExitNetwork network, ExitClassSets exitClasses, Tensor inputs, IReadOnlyList<int> labels, int batchSize = 256)
     {
-        ExitRule.ValidateNetwork(network, exitClasses, nameof(network), nameof(exitClasses));
         ArgumentNullException.ThrowIfNull(inputs);
-        ArgumentNullException.ThrowIfNull(labels);
-        if (inputs.Rank < 2)
+        if (inputs.dim() < 2)
         {
-            throw new ArgumentException($"inputs has shape {inputs.ShapeString}; expected a batch [N, ...] of samples.", nameof(inputs));
+            throw new ArgumentException($"inputs has shape [{string.Join(", ", inputs.shape)}]; expected a batch [N, ...] of samples.", nameof(inputs));
         }
 
-        int n = inputs.Size(0), exits = network.ExitCount;
+        var sampleShape = inputs.shape[1..].Select(d => checked((int)d)).ToArray();
+        return Build(network, exitClasses, (int)inputs.shape[0], sampleShape, (start, count) => inputs.narrow(0, start, count), labels, batchSize);
+    }
+
+    /// <summary>As <see cref="Build(MultiExitNetwork, ExitClassSets, Tensor, IReadOnlyList{int}, int)"/> for samples held row-major in a managed array.</summary>
+    internal static ExitScoreCache Build(MultiExitNetwork network, ExitClassSets exitClasses, float[] features, int[] sampleShape, IReadOnlyList<int> labels, int batchSize = 256)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        int size = sampleShape.Aggregate(1, (a, d) => a * d);
+        long[] shape = [0, .. sampleShape.Select(d => (long)d)];
+        return Build(network, exitClasses, features.Length / size, sampleShape, (start, count) =>
+        {
+            shape[0] = count;
+            return HostTensors.Floats(features.AsSpan(start * size, count * size), shape);
+        }, labels, batchSize);
+    }
+
+    private static ExitScoreCache Build(MultiExitNetwork network, ExitClassSets exitClasses, int n, int[] sampleShape, Func<int, int, Tensor> batchAt, IReadOnlyList<int> labels, int batchSize)
+    {
+        ExitRule.ValidateNetwork(network, exitClasses, nameof(network), nameof(exitClasses));
+        ArgumentNullException.ThrowIfNull(labels);
+        int exits = network.ExitCount;
         if (labels.Count != n)
         {
             throw new ArgumentException($"labels has {labels.Count} entries but inputs holds {n} samples.", nameof(labels));
@@ -81,8 +100,8 @@ public sealed class ExitScoreCache
             throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be at least 1.");
         }
 
-        network.Eval();
-        var accounting = NetworkAccounting.Measure(network, inputs.Shape[1..].ToArray());
+        network.eval();
+        var accounting = NetworkAccounting.Measure(network, sampleShape);
         var entropy = new float[exits][];
         var confidence = new float[exits][];
         var predicted = new int[exits][];
@@ -93,12 +112,13 @@ public sealed class ExitScoreCache
             predicted[m] = new int[n];
         }
 
-        using var noGrad = GradMode.NoGrad();
+        using var inference = inference_mode();
+        var device = network.Device;
         for (int start = 0; start < n; start += batchSize)
         {
             int count = Math.Min(batchSize, n - start);
-            using var scope = TensorScope.Begin();
-            var x = Functional.Narrow(inputs, 0, start, count);
+            using var scope = NewDisposeScope();
+            var x = batchAt(start, count).to(device);
             for (int m = 0; m < exits; m++)
             {
                 x = network.ForwardStage(m, x);

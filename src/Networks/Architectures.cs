@@ -1,9 +1,14 @@
-using ClassyNet.MLNet.Tensors;
-using ClassyNet.MLNet.Tensors.Nn;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace ClassyNet.MLNet.Networks;
 
-/// <summary>Builders for the multi-exit networks used in the paper and in the benchmarks.</summary>
+/// <summary>
+/// Builders for the multi-exit networks used in the paper and in the benchmarks. Each takes an optional
+/// <see cref="torch.Generator"/>: with one, every convolution and linear layer is initialised from it (PyTorch's default
+/// formula), so the same seed gives the same network; without one, libtorch's global generator is used, as in PyTorch.
+/// </summary>
 public static class Architectures
 {
     /// <summary>
@@ -21,6 +26,7 @@ public static class Architectures
         }
 
         ArgumentNullException.ThrowIfNull(exitsAfterLayer);
+        ArgumentOutOfRangeException.ThrowIfLessThan(inChannels, 1);
         int perStage = (depth - 2) / 6;
         int blocks = 3 * perStage;
         var ends = new List<int>();
@@ -42,7 +48,7 @@ public static class Architectures
         }
 
         var outputs = ExitOutputs(exitOutputs, ends.Count, classes);
-        var stem = new Sequential(new Conv2d(inChannels, 16, 3, 1, 1, bias: false, generator), new BatchNorm2d(16), new ReLU());
+        var stem = nn.Sequential(nn.Conv2d(inChannels, 16, 3, 1, 1, bias: false), nn.BatchNorm2d(16), nn.ReLU());
         var stages = new List<Sequential>();
         var exits = new List<ExitBranch>();
         int channels = 16, block = 0;
@@ -53,20 +59,20 @@ public static class Architectures
                 throw new ArgumentException($"exitsAfterLayer [{string.Join(", ", exitsAfterLayer)}] puts two exits after the same block.", nameof(exitsAfterLayer));
             }
 
-            var stage = new Sequential();
+            var stage = nn.Sequential();
             for (; block < end; block++)
             {
                 int width = 16 << (block / perStage);
                 int stride = block > 0 && block % perStage == 0 ? 2 : 1;
-                stage.Append(new BasicBlock(channels, width, stride, generator));
+                stage.append(new BasicBlock(channels, width, stride));
                 channels = width;
             }
 
             stages.Add(stage);
-            exits.Add(new ExitBranch(channels, outputs[exits.Count], generator));
+            exits.Add(new ExitBranch(channels, outputs[exits.Count]));
         }
 
-        return new MultiExitNetwork(stem, stages, exits);
+        return Initialised(new MultiExitNetwork(stem, stages, exits), generator);
     }
 
     /// <summary>
@@ -90,19 +96,19 @@ public static class Architectures
         int width = inputFeatures;
         for (int s = 0; s < stageWidths.Count; s++)
         {
-            var stage = new Sequential();
+            var stage = nn.Sequential();
             for (int l = 0; l < layersPerStage; l++)
             {
-                stage.Append(new Linear(width, stageWidths[s], bias: true, generator));
-                stage.Append(new ReLU());
+                stage.append(nn.Linear(width, stageWidths[s]));
+                stage.append(nn.ReLU());
                 width = stageWidths[s];
             }
 
             stages.Add(stage);
-            exits.Add(new ExitBranch(width, outputs[s], generator));
+            exits.Add(new ExitBranch(width, outputs[s]));
         }
 
-        return new MultiExitNetwork(new Sequential(), stages, exits);
+        return Initialised(new MultiExitNetwork(nn.Sequential(), stages, exits), generator);
     }
 
     /// <summary>
@@ -123,19 +129,26 @@ public static class Architectures
         var outputs = ExitOutputs(exitOutputs, 3, classes);
         var branch = exitBranch ?? new ExitBranchOptions { ConvChannels = 64 };
         static int Pool(int size) => ((size - 3) / 2) + 1;
-        int s1 = Pool(imageSize), s2 = Pool(s1), s3 = Pool(s2);
-        var stage1 = new Sequential(new Conv2d(inChannels, 64, 5, 1, 2, bias: true, generator), new ReLU(), new MaxPool2d(3, 2));
-        var stage2 = new Sequential(new Conv2d(64, 192, 5, 1, 2, bias: true, generator), new ReLU(), new MaxPool2d(3, 2));
-        var stage3 = new Sequential(
-            new Conv2d(192, 384, 3, 1, 1, bias: true, generator), new ReLU(),
-            new Conv2d(384, 256, 3, 1, 1, bias: true, generator), new ReLU(),
-            new Conv2d(256, 256, 3, 1, 1, bias: true, generator), new ReLU(),
-            new MaxPool2d(3, 2));
+        int s3 = Pool(Pool(Pool(imageSize)));
+        var stage1 = nn.Sequential(nn.Conv2d(inChannels, 64, 5, 1, 2), nn.ReLU(), nn.MaxPool2d(3, 2));
+        var stage2 = nn.Sequential(nn.Conv2d(64, 192, 5, 1, 2), nn.ReLU(), nn.MaxPool2d(3, 2));
+        var stage3 = nn.Sequential(
+            nn.Conv2d(192, 384, 3, 1, 1), nn.ReLU(),
+            nn.Conv2d(384, 256, 3, 1, 1), nn.ReLU(),
+            nn.Conv2d(256, 256, 3, 1, 1), nn.ReLU(),
+            nn.MaxPool2d(3, 2));
         var final = new ExitBranchOptions { Flatten = true, HiddenFeatures = [256, 256], Dropout = 0.5f };
-        return new MultiExitNetwork(
-            new Sequential(),
+        var network = new MultiExitNetwork(
+            nn.Sequential(),
             [stage1, stage2, stage3],
-            [new ExitBranch(64, outputs[0], branch, generator), new ExitBranch(192, outputs[1], branch, generator), new ExitBranch(256 * s3 * s3, outputs[2], final, generator)]);
+            [new ExitBranch(64, outputs[0], branch), new ExitBranch(192, outputs[1], branch), new ExitBranch(256 * s3 * s3, outputs[2], final)]);
+        return Initialised(network, generator);
+    }
+
+    private static MultiExitNetwork Initialised(MultiExitNetwork network, Generator? generator)
+    {
+        LayerInit.Reset(network, generator);
+        return network;
     }
 
     private static int[] ExitOutputs(IReadOnlyList<int>? exitOutputs, int exitCount, int classes)

@@ -1,5 +1,7 @@
-using ClassyNet.MLNet.Tensors;
-using ClassyNet.MLNet.Tensors.Nn;
+using TorchSharp;
+using TorchSharp.Utils;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace ClassyNet.MLNet.Networks;
 
@@ -8,35 +10,64 @@ namespace ClassyNet.MLNet.Networks;
 /// when the stride or channel count changes (option B of the ResNet paper), identity otherwise. State-dict names
 /// follow torchvision: <c>conv1</c>, <c>bn1</c>, <c>conv2</c>, <c>bn2</c>, <c>shortcut.0</c>, <c>shortcut.1</c>.
 /// </summary>
-public sealed class BasicBlock : Module<Tensor, Tensor>
+public sealed class BasicBlock : nn.Module<Tensor, Tensor>, ITraceableModule
 {
+    [ComponentName(Name = "conv1")]
     private readonly Conv2d _conv1;
+    [ComponentName(Name = "bn1")]
     private readonly BatchNorm2d _bn1;
+    [ComponentName(Name = "conv2")]
     private readonly Conv2d _conv2;
+    [ComponentName(Name = "bn2")]
     private readonly BatchNorm2d _bn2;
+    [ComponentName(Name = "shortcut")]
     private readonly Sequential? _shortcut;
 
     /// <summary>Creates a block from <paramref name="inChannels"/> to <paramref name="outChannels"/> with the given stride.</summary>
-    public BasicBlock(int inChannels, int outChannels, int stride = 1, Generator? generator = null)
+    public BasicBlock(int inChannels, int outChannels, int stride = 1)
+        : base(nameof(BasicBlock))
     {
-        _conv1 = RegisterModule("conv1", new Conv2d(inChannels, outChannels, 3, stride, 1, bias: false, generator));
-        _bn1 = RegisterModule("bn1", new BatchNorm2d(outChannels));
-        _conv2 = RegisterModule("conv2", new Conv2d(outChannels, outChannels, 3, 1, 1, bias: false, generator));
-        _bn2 = RegisterModule("bn2", new BatchNorm2d(outChannels));
+        ArgumentOutOfRangeException.ThrowIfLessThan(inChannels, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(outChannels, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(stride, 1);
+        _conv1 = nn.Conv2d(inChannels, outChannels, 3, stride, 1, bias: false);
+        _bn1 = nn.BatchNorm2d(outChannels);
+        _conv2 = nn.Conv2d(outChannels, outChannels, 3, 1, 1, bias: false);
+        _bn2 = nn.BatchNorm2d(outChannels);
+        register_module("conv1", _conv1);
+        register_module("bn1", _bn1);
+        register_module("conv2", _conv2);
+        register_module("bn2", _bn2);
         if (stride != 1 || inChannels != outChannels)
         {
-            _shortcut = RegisterModule("shortcut", new Sequential(
-                new Conv2d(inChannels, outChannels, 1, stride, 0, bias: false, generator),
-                new BatchNorm2d(outChannels)));
+            _shortcut = nn.Sequential(nn.Conv2d(inChannels, outChannels, 1, stride, 0, bias: false), nn.BatchNorm2d(outChannels));
+            register_module("shortcut", _shortcut);
         }
     }
 
     /// <inheritdoc />
-    public override Tensor Forward(Tensor input)
+    public override Tensor forward(Tensor input)
     {
-        var h = Functional.Relu(_bn1.Forward(_conv1.Forward(input)));
-        h = _bn2.Forward(_conv2.Forward(h));
-        var skip = _shortcut?.Forward(input) ?? input;
-        return Functional.Relu(Functional.Add(h, skip));
+        using var a = _conv1.call(input);
+        using var b = _bn1.call(a);
+        using var c = nn.functional.relu(b);
+        using var d = _conv2.call(c);
+        using var e = _bn2.call(d);
+        using var skip = _shortcut?.call(input);
+        using var sum = e + (skip ?? input);
+        return nn.functional.relu(sum);
+    }
+
+    /// <inheritdoc />
+    LayerTrace ITraceableModule.Trace(long[] input)
+    {
+        var main = ModuleTrace.Sequence([_conv1, _bn1, _conv2, _bn2], input);
+        var skip = _shortcut is null ? new LayerTrace(input, 0) : ModuleTrace.Trace(_shortcut, input);
+        if (!main.Output.SequenceEqual(skip.Output))
+        {
+            throw new ArgumentException($"BasicBlock: the residual branch gives {ModuleTrace.Format(main.Output)} but the shortcut {ModuleTrace.Format(skip.Output)} for samples of shape {ModuleTrace.Format(input)}.");
+        }
+
+        return new(main.Output, main.Macs + skip.Macs);
     }
 }

@@ -1,5 +1,5 @@
-using ClassyNet.MLNet.Tensors;
-using ClassyNet.MLNet.Tensors.Nn;
+using TorchSharp;
+using TorchSharp.Modules;
 
 namespace ClassyNet.MLNet.Networks;
 
@@ -10,10 +10,9 @@ namespace ClassyNet.MLNet.Networks;
 /// <remarks>
 /// <para>
 /// Parameters are counted from the registered modules (trainable parameters only; batch-norm running statistics are
-/// buffers and appear in <see cref="NetworkAccountingExit.PrefixStateBytes"/>). MACs are measured, not derived: one
-/// all-zero sample is run stage by stage and head by head with gradients off and the network in evaluation mode, each
-/// inside its own <see cref="MacCounter"/> scope, so every convolution, linear layer and matrix product actually
-/// executed is counted (one MAC per multiply-add of the kernel; batch norm, ReLU, pooling and additions are not).
+/// buffers and appear in <see cref="NetworkAccountingExit.PrefixStateBytes"/>). MACs are computed from the layers'
+/// shapes for one sample (no tensor is run): a convolution costs out_channels x in_channels / groups x kernel area per
+/// output position, a linear layer in x out features; batch norm, ReLU, pooling, dropout and additions cost none.
 /// </para>
 /// <para>
 /// Activation memory is defined at layer granularity: the stem and each stage are walked through their
@@ -22,16 +21,14 @@ namespace ClassyNet.MLNet.Networks;
 /// layer's input once its output exists, the live activations while a layer runs are its input plus its output;
 /// <see cref="NetworkAccountingExit.PeakActivationBytes"/> is the largest such sum over the prefix and
 /// <see cref="NetworkAccountingExit.LargestActivationBytes"/> the largest single tensor (input, layer outputs and
-/// logits). Both are float32 bytes at the requested batch size. Temporaries inside a layer (for example the
-/// residual branch of a basic block or im2col buffers) are not included, so the figures are lower bounds of what the
-/// managed engine allocates.
+/// logits). Both are float32 bytes at the requested batch size. Temporaries inside a layer (for example the residual
+/// branch of a basic block, or libtorch's convolution workspaces) are not included, so the figures are lower bounds.
 /// </para>
-/// <para>The network's training mode is restored afterwards; a network with mixed per-module modes comes back uniform.</para>
 /// </remarks>
 public static class NetworkAccounting
 {
     /// <summary>
-    /// Measures <paramref name="network"/> for samples of shape <paramref name="inputShape"/> (without the batch
+    /// Accounts <paramref name="network"/> for samples of shape <paramref name="inputShape"/> (without the batch
     /// dimension, e.g. <c>[1, 28, 28]</c> for an image or <c>[2]</c> for two features); activation bytes are given for
     /// <paramref name="batchSize"/> samples.
     /// </summary>
@@ -49,148 +46,97 @@ public static class NetworkAccounting
             throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "batchSize must be at least 1.");
         }
 
-        var stem = Child<Module<Tensor, Tensor>>(network, "stem");
-        var stages = Child<ModuleList<Sequential>>(network, "stages");
+        var stages = network.Stages;
         int exits = network.ExitCount;
-        long stemParameters = CountParameters(stem);
-        long stemState = CountState(stem);
-
-        bool wasTraining = network.IsTraining;
-        network.Eval();
-        try
+        long stemParameters = CountParameters(network.Stem);
+        long stemState = CountState(network.Stem);
+        long[] x = inputShape.Select(d => (long)d).ToArray();
+        var result = new NetworkAccountingExit[exits];
+        long prefixBackboneParameters = stemParameters, prefixBackboneState = stemState, prefixBackboneMacs = 0, headsMacs = 0;
+        long largestElements = Numel(x), peakElements = 0, totalMacs = 0, totalParameters = stemParameters;
+        for (int m = 0; m < exits; m++)
         {
-            using var noGrad = GradMode.NoGrad();
-            using var scope = TensorScope.Begin();
-            var shape = new int[inputShape.Count + 1];
-            shape[0] = 1;
-            for (int i = 0; i < inputShape.Count; i++)
+            long stageMacs = 0;
+            try
             {
-                shape[i + 1] = inputShape[i];
-            }
-
-            var x = Tensor.Zeros(shape);
-            var result = new NetworkAccountingExit[exits];
-            long prefixBackboneParameters = stemParameters, prefixBackboneState = stemState, prefixBackboneMacs = 0, headsMacs = 0;
-            long largestElements = x.Numel, peakElements = 0, totalMacs = 0, totalParameters = stemParameters;
-            for (int m = 0; m < exits; m++)
-            {
-                Tensor activation;
-                long stageMacs;
-                using (var counter = MacCounter.Begin())
+                if (m == 0)
                 {
-                    activation = RunStage(network, m, x, inputShape);
-                    stageMacs = counter.Macs;
+                    x = Walk(network.Stem, x, ref stageMacs, ref largestElements, ref peakElements);
                 }
 
-                // Layer walk for memory (its MACs are not counted: it repeats the stage just measured).
-                var walked = m == 0 ? Walk(stem, x, ref largestElements, ref peakElements) : x;
-                Walk(stages[m], walked, ref largestElements, ref peakElements);
-
-                Tensor logits;
-                long headMacs;
-                using (var counter = MacCounter.Begin())
-                {
-                    logits = network.ForwardExit(m, activation);
-                    headMacs = counter.Macs;
-                }
-
-                long headLargest = Math.Max(largestElements, Math.Max(activation.Numel, logits.Numel));
-                long headPeak = Math.Max(peakElements, (long)activation.Numel + logits.Numel);
-                long stageParameters = CountParameters(stages[m]) + (m == 0 ? stemParameters : 0);
-                long stageState = CountState(stages[m]) + (m == 0 ? stemState : 0);
-                long headParameters = CountParameters(network.Exits[m]);
-                prefixBackboneParameters += CountParameters(stages[m]);
-                prefixBackboneState += CountState(stages[m]);
-                prefixBackboneMacs += stageMacs;
-                totalParameters += CountParameters(stages[m]) + headParameters;
-                totalMacs += stageMacs + headMacs;
-                headsMacs += headMacs;
-                result[m] = new NetworkAccountingExit
-                {
-                    Exit = m,
-                    StageParameters = stageParameters,
-                    HeadParameters = headParameters,
-                    PrefixParameters = prefixBackboneParameters + headParameters,
-                    PrefixStateBytes = 4 * (prefixBackboneState + CountState(network.Exits[m])),
-                    StageMacs = stageMacs,
-                    HeadMacs = headMacs,
-                    PrefixMacs = prefixBackboneMacs + headMacs,
-                    EarlyExitMacs = prefixBackboneMacs + headsMacs,
-                    ActivationShape = activation.Shape[1..].ToArray(),
-                    LargestActivationBytes = 4L * batchSize * headLargest,
-                    PeakActivationBytes = 4L * batchSize * headPeak,
-                };
-                x = activation;
+                x = Walk(stages[m], x, ref stageMacs, ref largestElements, ref peakElements);
+            }
+            catch (ArgumentException ex) when (m == 0)
+            {
+                throw new ArgumentException($"inputShape [{string.Join(", ", inputShape)}] does not fit the network's first stage: {ex.Message}", nameof(inputShape), ex);
             }
 
-            return new NetworkAccountingReport
+            var head = ModuleTrace.Trace(network.Exits[m], x);
+            long activation = Numel(x), logits = Numel(head.Output);
+            long headLargest = Math.Max(largestElements, Math.Max(activation, logits));
+            long headPeak = Math.Max(peakElements, activation + logits);
+            long stageParameters = CountParameters(stages[m]);
+            long headParameters = CountParameters(network.Exits[m]);
+            prefixBackboneParameters += stageParameters;
+            prefixBackboneState += CountState(stages[m]);
+            prefixBackboneMacs += stageMacs;
+            totalParameters += stageParameters + headParameters;
+            totalMacs += stageMacs + head.Macs;
+            headsMacs += head.Macs;
+            result[m] = new NetworkAccountingExit
             {
-                InputShape = inputShape.ToArray(),
-                BatchSize = batchSize,
-                StemParameters = stemParameters,
-                TotalParameters = totalParameters,
-                TotalMacs = totalMacs,
-                Exits = result,
+                Exit = m,
+                StageParameters = stageParameters + (m == 0 ? stemParameters : 0),
+                HeadParameters = headParameters,
+                PrefixParameters = prefixBackboneParameters + headParameters,
+                PrefixStateBytes = 4 * (prefixBackboneState + CountState(network.Exits[m])),
+                StageMacs = stageMacs,
+                HeadMacs = head.Macs,
+                PrefixMacs = prefixBackboneMacs + head.Macs,
+                EarlyExitMacs = prefixBackboneMacs + headsMacs,
+                ActivationShape = x.Select(d => checked((int)d)).ToArray(),
+                LargestActivationBytes = 4L * batchSize * headLargest,
+                PeakActivationBytes = 4L * batchSize * headPeak,
             };
         }
-        finally
+
+        return new NetworkAccountingReport
         {
-            network.Train(wasTraining);
-        }
+            InputShape = inputShape.ToArray(),
+            BatchSize = batchSize,
+            StemParameters = stemParameters,
+            TotalParameters = totalParameters,
+            TotalMacs = totalMacs,
+            Exits = result,
+        };
     }
 
-    private static Tensor RunStage(MultiExitNetwork network, int stage, Tensor x, IReadOnlyList<int> inputShape)
-    {
-        if (stage > 0)
-        {
-            return network.ForwardStage(stage, x);
-        }
-
-        try
-        {
-            return network.ForwardStage(0, x);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new ArgumentException($"inputShape [{string.Join(", ", inputShape)}] does not fit the network's first stage: {ex.Message}", nameof(inputShape), ex);
-        }
-    }
-
-    private static Tensor Walk(Module<Tensor, Tensor> module, Tensor input, ref long largest, ref long peak)
+    /// <summary>Walks the layers of a sequence (opening nested sequences), adding their MACs and tracking activation sizes.</summary>
+    private static long[] Walk(torch.nn.Module module, long[] input, ref long macs, ref long largest, ref long peak)
     {
         if (module is Sequential sequential)
         {
             var x = input;
-            for (int i = 0; i < sequential.Count; i++)
+            foreach (var child in sequential.children())
             {
-                x = Walk(sequential[i], x, ref largest, ref peak);
+                x = Walk(child, x, ref macs, ref largest, ref peak);
             }
 
             return x;
         }
 
-        var output = module.Forward(input);
-        largest = Math.Max(largest, Math.Max(input.Numel, output.Numel));
-        peak = Math.Max(peak, (long)input.Numel + output.Numel);
-        return output;
+        var layer = ModuleTrace.Trace(module, input);
+        macs += layer.Macs;
+        long inElements = Numel(input), outElements = Numel(layer.Output);
+        largest = Math.Max(largest, Math.Max(inElements, outElements));
+        peak = Math.Max(peak, inElements + outElements);
+        return layer.Output;
     }
 
-    private static long CountParameters(Module module) => module.Parameters().Sum(p => (long)p.Numel);
+    private static long Numel(long[] shape) => shape.Aggregate(1L, (a, d) => a * d);
 
-    private static long CountState(Module module) =>
-        CountParameters(module) + module.NamedBuffers().Sum(b => (long)b.Value.Numel);
+    private static long CountParameters(torch.nn.Module module) => module.parameters().Sum(p => p.numel());
 
-    private static T Child<T>(Module module, string name)
-        where T : Module
-    {
-        foreach (var (childName, child) in module.NamedChildren())
-        {
-            if (childName == name && child is T typed)
-            {
-                return typed;
-            }
-        }
-
-        throw new InvalidOperationException($"{module.GetType().Name} has no child '{name}' of type {typeof(T).Name}.");
-    }
+    private static long CountState(torch.nn.Module module) =>
+        CountParameters(module) + module.named_buffers(include_nonpersistent: false).Sum(b => b.buffer.numel());
 }

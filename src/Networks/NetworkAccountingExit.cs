@@ -29,7 +29,7 @@ public sealed record NetworkAccountingExit
     /// </summary>
     public required long PrefixStateBytes { get; init; }
 
-    /// <summary>Multiply-accumulates of stage m for one sample, measured by running it under <c>MacCounter</c>.</summary>
+    /// <summary>Multiply-accumulates of stage m for one sample, computed from its layers' shapes.</summary>
     public required long StageMacs { get; init; }
 
     /// <summary>Multiply-accumulates of head m for one sample.</summary>

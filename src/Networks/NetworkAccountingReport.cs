@@ -15,7 +15,7 @@ public sealed record NetworkAccountingReport
     /// <summary>Trainable parameters of the whole network: stem, every stage and every head.</summary>
     public required long TotalParameters { get; init; }
 
-    /// <summary>Multiply-accumulates of one sample through every stage and every head (what <see cref="MultiExitNetwork.Forward"/> runs).</summary>
+    /// <summary>Multiply-accumulates of one sample through every stage and every head (what <see cref="MultiExitNetwork.forward"/> runs).</summary>
     public required long TotalMacs { get; init; }
 
     /// <summary>One entry per exit, first to last.</summary>

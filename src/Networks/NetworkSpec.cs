@@ -1,5 +1,5 @@
 using System.Text.Json;
-using ClassyNet.MLNet.Tensors;
+using TorchSharp;
 
 namespace ClassyNet.MLNet.Networks;
 
@@ -101,8 +101,11 @@ public sealed class NetworkSpec
         return spec;
     }
 
-    /// <summary>Builds a freshly initialised network (deterministic for a given <paramref name="generator"/> seed).</summary>
-    public MultiExitNetwork Build(Generator? generator = null) => Kind switch
+    /// <summary>
+    /// Builds a freshly initialised network on the CPU: from <paramref name="generator"/> when given (the same seed gives
+    /// the same weights), else from libtorch's global generator.
+    /// </summary>
+    public MultiExitNetwork Build(torch.Generator? generator = null) => Kind switch
     {
         NetworkKind.ResNet => Architectures.ResNet(Depth, ExitsAfterLayer, InChannels, Classes, ExitOutputs, generator),
         NetworkKind.Mlp => Architectures.Mlp(InputFeatures, Widths, Classes, ExitOutputs, LayersPerStage, generator),

@@ -1,29 +1,45 @@
 using System.Diagnostics;
-using System.Globalization;
+using System.IO.Compression;
+using System.Text.Json;
 using ClassyNet.MLNet.Data;
 using ClassyNet.MLNet.Losses;
 using ClassyNet.MLNet.Networks;
-using ClassyNet.MLNet.Tensors;
-using ClassyNet.MLNet.Tensors.Optim;
-using ClassyNet.MLNet.Tensors.Serialization;
+using TorchSharp;
+using Adam = TorchSharp.Modules.Adam;
+using static TorchSharp.torch;
 
 namespace ClassyNet.MLNet.Training;
 
 /// <summary>
-/// Joint training of a <see cref="MultiExitNetwork"/> with the ClassyNet loss (eq. 9-10) and Adam. Works on raw
-/// tensors; the ML.NET-shaped trainers wrap it. Presets: BranchyNet = <see cref="ExitClassSets.AllClasses"/> with all-ones
-/// costs; CN = BoC sets (IC); CN+C = BoC sets plus <see cref="CostMatrices.Targeted"/>.
+/// Joint training of a <see cref="MultiExitNetwork"/> with the ClassyNet loss (eq. 9-10) and libtorch's Adam
+/// (<c>torch.optim.Adam</c>). Works on tensors; the ML.NET-shaped trainers wrap it. Presets: BranchyNet =
+/// <see cref="ExitClassSets.AllClasses"/> with all-ones costs; CN = BoC sets (IC); CN+C = BoC sets plus
+/// <see cref="CostMatrices.Targeted"/>.
 /// </summary>
+/// <remarks>
+/// Every step runs inside its own <c>torch.NewDisposeScope()</c>, so a step leaves no tensor behind. For a fixed
+/// <see cref="MultiExitTrainerOptions.Seed"/> and libtorch thread count a run is deterministic: the shuffle of epoch e
+/// and libtorch's generator (dropout) are seeded from the seed and e. A checkpoint (a zip: manifest, model and
+/// optimiser state as safetensors, the generator state) is written atomically at the end of every epoch and when a run
+/// is cancelled mid-epoch; resuming from it continues at the next batch, so a resumed run ends with the same weights
+/// as an uninterrupted one.
+/// </remarks>
 public sealed class MultiExitTrainer
 {
     private const string CheckpointFormat = "classynet-checkpoint";
+    private const int CheckpointVersion = 2;
+    private const string ManifestEntry = "manifest.json";
+    private const string ModelEntry = "model.safetensors";
+    private const string OptimizerEntry = "optimizer.safetensors";
     private readonly MultiExitNetwork _network;
     private readonly MultiExitTrainerOptions _options;
     private readonly ExitClassSets _sets;
     private readonly MultiExitLoss _loss;
+    private readonly MultiExitLoss _evaluationLoss;
     private readonly float[]? _thresholds;
+    private readonly Device _device;
 
-    /// <summary>Creates a trainer for <paramref name="network"/>; checks the options against the network.</summary>
+    /// <summary>Creates a trainer for <paramref name="network"/>; checks the options against the network and moves the network to the device.</summary>
     public MultiExitTrainer(MultiExitNetwork network, MultiExitTrainerOptions options)
     {
         _network = network ?? throw new ArgumentNullException(nameof(network));
@@ -33,6 +49,16 @@ public sealed class MultiExitTrainer
         if (!(options.ValidationFraction >= 0 && options.ValidationFraction < 1))
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.ValidationFraction, $"{nameof(options.ValidationFraction)} must be in [0, 1).");
+        }
+
+        if (!(options.LearningRate > 0 && double.IsFinite(options.LearningRate)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.LearningRate, $"{nameof(options.LearningRate)} is {options.LearningRate}; expected a finite value > 0.");
+        }
+
+        if (!(options.WeightDecay >= 0 && double.IsFinite(options.WeightDecay)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.WeightDecay, $"{nameof(options.WeightDecay)} is {options.WeightDecay}; expected a finite value >= 0.");
         }
 
         int classes = network.Exits[^1].Outputs;
@@ -66,11 +92,17 @@ public sealed class MultiExitTrainer
             ThrowOnNonFinite = options.ThrowOnNonFiniteLoss,
         };
 
-        Optimizer = new Adam(network.Parameters(), options.LearningRate, weightDecay: options.WeightDecay);
+        _evaluationLoss = new MultiExitLoss(_sets, weights, options.CostMatrices, _thresholds);
+        _device = TrainingDevice.Parse(options.Device, nameof(options) + "." + nameof(options.Device));
+        _network.to(_device);
+        Optimizer = optim.Adam(network.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
     }
 
-    /// <summary>The optimiser (exposed for schedulers and checkpoints).</summary>
+    /// <summary>The optimiser, libtorch's Adam (exposed for schedulers).</summary>
     public Adam Optimizer { get; }
+
+    /// <summary>Optimiser steps taken so far (restored from a checkpoint).</summary>
+    public long StepCount { get; private set; }
 
     /// <summary>The class sets in use.</summary>
     public ExitClassSets ExitClasses => _sets;
@@ -78,58 +110,75 @@ public sealed class MultiExitTrainer
     /// <summary>The loss in use.</summary>
     public MultiExitLoss Loss => _loss;
 
+    /// <summary>The device the network trains on.</summary>
+    public Device Device => _device;
+
     /// <summary>Trains on <paramref name="data"/> for the configured epochs (resuming from the checkpoint when configured).</summary>
     public TrainingResult Fit(TensorDataset data, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(data);
         data.CheckLabels(_sets.ClassCount, nameof(data));
-        CheckSampleShape(data);
-        var (train, validation) = Split(data);
+        CheckSampleShape(data.SampleShape, nameof(data));
+        var (train, validation) = SplitValidation(data, _options.ValidationFraction, _options.Seed);
         if (train.Count == 0)
         {
             throw new ArgumentException($"No training samples left after holding out {_options.ValidationFraction:P0} for validation ({data.Count} samples).", nameof(data));
         }
 
-        return FitCore(new DatasetSource(train, validation, _options), progress, cancellationToken);
+        return FitCore(new DatasetBatchSource(train, validation, _options.Shuffle, _options.Seed), progress, cancellationToken);
     }
 
     /// <summary>
     /// Trains on the batches of <paramref name="source"/> for the configured epochs (resuming from the checkpoint when
     /// configured). The source decides the order of each epoch and what is held out for validation
     /// (<see cref="MultiExitTrainerOptions.Shuffle"/>, <see cref="MultiExitTrainerOptions.ValidationFraction"/> and
-    /// <see cref="MultiExitTrainerOptions.Seed"/> are for the source to honour). Labels are checked batch by batch.
+    /// <see cref="MultiExitTrainerOptions.Seed"/> are for the source to honour; to resume mid-epoch it must give the
+    /// same batches for the same epoch). Labels are checked batch by batch.
     /// </summary>
     public TrainingResult Fit(ITrainingBatchSource source, IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
+        CheckSampleShape(source.SampleShape.ToArray(), nameof(source));
         return FitCore(source, progress, cancellationToken);
     }
 
     private TrainingResult FitCore(ITrainingBatchSource source, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
     {
-        int startEpoch = 1;
+        var position = new TrainingPosition(0, 0);
         if (_options.CheckpointPath is { } path && _options.ResumeFromCheckpoint && File.Exists(path))
         {
-            startEpoch = LoadCheckpoint(path) + 1;
+            position = RestoreCheckpoint(path);
         }
 
+        int startEpoch = position.CompletedEpochs + 1;
         var history = new List<EpochMetrics>();
-        int[] shape = [0, .. source.SampleShape];
+        long[] shape = [0, .. source.SampleShape.Select(d => (long)d)];
         int sampleSize = source.SampleShape.Aggregate(1, (a, d) => a * d);
-        bool shapeChecked = false;
         for (int epoch = startEpoch; epoch <= _options.Epochs; epoch++)
         {
-            _network.Train();
+            _network.train();
+            int skip = epoch == startEpoch ? position.BatchesDone : 0;
+            if (skip == 0)
+            {
+                random.manual_seed(EpochSeed(_options.Seed, epoch, 0x2545F4914F6CDD1DUL));
+            }
+
             var watch = Stopwatch.StartNew();
             var sums = new ExitSums(_sets.ExitCount);
             double lossSum = 0;
-            int steps = 0, seen = 0;
+            int steps = 0, seen = 0, batchIndex = 0;
             int epochSize = (int)Math.Min(source.TrainingCount ?? 0, int.MaxValue);
             foreach (var batch in source.GetTrainingBatches(epoch, _options.BatchSize))
             {
+                if (batchIndex < skip)
+                {
+                    batchIndex++;
+                    continue;
+                }
+
                 if (cancellationToken.IsCancellationRequested)
                 {
-                    SaveCheckpointIfConfigured(epoch - 1);
+                    SaveCheckpointIfConfigured(new TrainingPosition(epoch - 1, batchIndex));
                     return new TrainingResult(history, startEpoch, Cancelled: true);
                 }
 
@@ -140,58 +189,133 @@ public sealed class MultiExitTrainer
                 }
 
                 CheckBatch(batch, sampleSize);
-                if (!shapeChecked)
+                shape[0] = count;
+                float loss;
+                using (NewDisposeScope())
                 {
-                    CheckSampleShape(batch, source.SampleShape);
-                    shapeChecked = true;
+                    var x = HostTensors.Floats(batch.Features.AsSpan(0, count * sampleSize), shape, _device);
+                    var y = HostTensors.Labels(batch.Labels.AsSpan(0, count), _device);
+                    Optimizer.zero_grad();
+                    var result = _loss.ComputeChecked(_network.forward(x), y, StepCount);
+                    result.Total.backward();
+                    Optimizer.step();
+                    loss = WeightedLoss(result);
+                    sums.Add(result, count);
                 }
 
-                using (TensorScope.Begin())
-                {
-                    shape[0] = count;
-                    var x = Tensor.FromArray(batch.Features.AsSpan(0, count * sampleSize), shape);
-                    var y = batch.Labels.Length == count ? batch.Labels : batch.Labels[..count];
-                    Optimizer.ZeroGrad();
-                    var result = _loss.Compute(_network.Forward(x), y, Optimizer.StepCount);
-                    result.Total.Backward();
-                    Optimizer.Step();
-                    float loss = result.Total.Item();
-                    lossSum += loss;
-                    sums.Add(result, count);
-                    steps++;
-                    seen += count;
-                    progress?.Report(new TrainingProgress(epoch, _options.Epochs, Optimizer.StepCount, seen, Math.Max(epochSize, seen), loss, seen / Math.Max(watch.Elapsed.TotalSeconds, 1e-9)));
-                }
+                StepCount++;
+                batchIndex++;
+                lossSum += loss;
+                steps++;
+                seen += count;
+                progress?.Report(new TrainingProgress(epoch, _options.Epochs, StepCount, seen, Math.Max(epochSize, seen), loss, seen / Math.Max(watch.Elapsed.TotalSeconds, 1e-9)));
             }
 
-            if (seen == 0)
+            if (seen == 0 && skip == 0)
             {
                 throw new ArgumentException("The training data holds no samples (after removing missing labels and the validation share).", nameof(source));
             }
 
             double throughput = seen / Math.Max(watch.Elapsed.TotalSeconds, 1e-9);
-            var trainMetrics = sums.ToMetrics();
             var validationMetrics = EvaluateBatches(source.GetValidationBatches(256), source.SampleShape);
-            history.Add(new EpochMetrics(epoch, lossSum / Math.Max(steps, 1), trainMetrics, validationMetrics, throughput));
-            SaveCheckpointIfConfigured(epoch);
+            history.Add(new EpochMetrics(epoch, lossSum / Math.Max(steps, 1), sums.ToMetrics(), validationMetrics, throughput));
+            SaveCheckpointIfConfigured(new TrainingPosition(epoch, 0));
         }
 
-        _network.Eval();
+        _network.eval();
         return new TrainingResult(history, startEpoch, Cancelled: false);
+    }
+
+    /// <summary>
+    /// Per-exit loss, accuracy on exit labels and exit rate (Algorithm 1 with the configured thresholds and BoC rule)
+    /// of <paramref name="data"/> in evaluation mode.
+    /// </summary>
+    public IReadOnlyList<ExitEpochMetrics> Evaluate(TensorDataset data, int batchSize = 256)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        data.CheckLabels(_sets.ClassCount, nameof(data));
+        CheckSampleShape(data.SampleShape, nameof(data));
+        return EvaluateBatches(new DatasetBatchSource(data, null, shuffle: false, 0).GetTrainingBatches(1, batchSize), data.SampleShape) ?? new ExitSums(_sets.ExitCount).ToMetrics();
+    }
+
+    /// <summary>
+    /// Writes model and optimiser state after <paramref name="completedEpochs"/> whole epochs to <paramref name="path"/>
+    /// (atomically: an existing file is replaced only by a complete new one).
+    /// </summary>
+    public void SaveCheckpoint(string path, int completedEpochs)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(completedEpochs);
+        SaveCheckpoint(path, new TrainingPosition(completedEpochs, 0));
+    }
+
+    /// <summary>
+    /// Restores model and optimiser state from <paramref name="path"/> and returns the number of completed epochs.
+    /// Everything is checked first: a checkpoint that fails to load (not a checkpoint, another version, another network
+    /// or optimiser) is an <see cref="InvalidDataException"/> and leaves the model and optimiser untouched.
+    /// </summary>
+    public int LoadCheckpoint(string path) => RestoreCheckpoint(path).CompletedEpochs;
+
+    /// <summary>
+    /// The training/validation split <c>Fit</c> makes for <see cref="MultiExitTrainerOptions.ValidationFraction"/>
+    /// <paramref name="fraction"/> and <see cref="MultiExitTrainerOptions.Seed"/> <paramref name="seed"/>: a seeded
+    /// permutation, the first round(count * fraction) samples held out. Use it to recover the held-out set later (for
+    /// threshold calibration). Validation is null when nothing is held out.
+    /// </summary>
+    public static (TensorDataset Train, TensorDataset? Validation) SplitValidation(TensorDataset data, float fraction, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (!(fraction >= 0 && fraction < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "fraction must be in [0, 1).");
+        }
+
+        int held = (int)Math.Round(data.Count * fraction);
+        if (held == 0)
+        {
+            return (data, null);
+        }
+
+        var order = Permutation(data.Count, EpochSeed(seed, 0, 0x5DEECE66DUL));
+        return (data.Subset(order.AsSpan(held)), data.Subset(order.AsSpan(0, held)));
+    }
+
+    /// <summary>A seeded permutation of [0, n) drawn by libtorch (<c>torch.randperm</c>).</summary>
+    internal static int[] Permutation(int n, long seed)
+    {
+        using var generator = new Generator(unchecked((ulong)seed));
+        using var perm = randperm(n, generator: generator);
+        return HostTensors.ToInts(perm);
+    }
+
+    /// <summary>A 63-bit seed derived from the user's seed, an epoch and a stream constant.</summary>
+    internal static long EpochSeed(int seed, int epoch, ulong stream) =>
+        (long)((unchecked(((ulong)(uint)seed * 0x9E3779B97F4A7C15UL) + ((ulong)epoch * 0xBF58476D1CE4E5B9UL)) ^ stream) >> 1);
+
+    /// <summary>Eq. 10 from the exit losses the loss already copied to the host (no second synchronisation).</summary>
+    private float WeightedLoss(MultiExitLossResult result)
+    {
+        float total = 0;
+        for (int m = 0; m < result.ExitLosses.Length; m++)
+        {
+            total += result.ExitLosses[m] * _loss.ExitWeights[m];
+        }
+
+        return total;
     }
 
     /// <summary>Per-exit metrics over <paramref name="batches"/> in evaluation mode; null when there are none.</summary>
     private IReadOnlyList<ExitEpochMetrics>? EvaluateBatches(IEnumerable<TrainingBatch> batches, IReadOnlyList<int> sampleShape)
     {
-        bool wasTraining = _network.IsTraining;
-        _network.Eval();
+        bool wasTraining = _network.training;
+        _network.eval();
         var sums = new ExitSums(_sets.ExitCount);
-        var evalLoss = new MultiExitLoss(_sets, _loss.ExitWeights, _loss.Costs, _thresholds);
-        int[] shape = [0, .. sampleShape];
+        long[] shape = [0, .. sampleShape.Select(d => (long)d)];
         int sampleSize = sampleShape.Aggregate(1, (a, d) => a * d);
         long total = 0;
-        using (GradMode.NoGrad())
+        try
         {
+            using var inference = inference_mode();
             foreach (var batch in batches)
             {
                 if (batch.Count == 0)
@@ -200,15 +324,19 @@ public sealed class MultiExitTrainer
                 }
 
                 CheckBatch(batch, sampleSize);
-                using var scope = TensorScope.Begin();
+                using var scope = NewDisposeScope();
                 shape[0] = batch.Count;
-                var x = Tensor.FromArray(batch.Features.AsSpan(0, batch.Count * sampleSize), shape);
-                sums.Add(evalLoss.Compute(_network.Forward(x), batch.Labels.Length == batch.Count ? batch.Labels : batch.Labels[..batch.Count]), batch.Count);
+                var x = HostTensors.Floats(batch.Features.AsSpan(0, batch.Count * sampleSize), shape, _device);
+                var y = HostTensors.Labels(batch.Labels.AsSpan(0, batch.Count), _device);
+                sums.Add(_evaluationLoss.ComputeChecked(_network.forward(x), y), batch.Count);
                 total += batch.Count;
             }
         }
+        finally
+        {
+            _network.train(wasTraining);
+        }
 
-        _network.Train(wasTraining);
         return total == 0 ? null : sums.ToMetrics();
     }
 
@@ -228,169 +356,164 @@ public sealed class MultiExitTrainer
         }
     }
 
-    /// <summary>
-    /// Per-exit loss, accuracy on exit labels and exit rate (Algorithm 1 with the configured thresholds and BoC rule)
-    /// of <paramref name="data"/> in evaluation mode.
-    /// </summary>
-    public IReadOnlyList<ExitEpochMetrics> Evaluate(TensorDataset data, int batchSize = 256)
+    /// <summary>Checks from the layers' shapes that samples of <paramref name="sampleShape"/> fit the network, so a wrong shape is reported against the data.</summary>
+    private void CheckSampleShape(IReadOnlyList<int> sampleShape, string argument)
     {
-        ArgumentNullException.ThrowIfNull(data);
-        data.CheckLabels(_sets.ClassCount, nameof(data));
-        bool wasTraining = _network.IsTraining;
-        _network.Eval();
-        var sums = new ExitSums(_sets.ExitCount);
-        var evalLoss = new MultiExitLoss(_sets, _loss.ExitWeights, _loss.Costs, _thresholds);
-        var all = Enumerable.Range(0, data.Count).ToArray();
-        using (GradMode.NoGrad())
-        {
-            for (int start = 0; start < data.Count; start += batchSize)
-            {
-                int count = Math.Min(batchSize, data.Count - start);
-                using var scope = TensorScope.Begin();
-                var (x, y) = Batch(data, all.AsSpan(start, count));
-                sums.Add(evalLoss.Compute(_network.Forward(x), y), count);
-            }
-        }
-
-        _network.Train(wasTraining);
-        return sums.ToMetrics();
-    }
-
-    /// <summary>Writes model and optimiser state after <paramref name="completedEpochs"/> epochs to <paramref name="path"/> (atomically).</summary>
-    public void SaveCheckpoint(string path, int completedEpochs)
-    {
-        var entries = new List<KeyValuePair<string, Tensor>>();
-        entries.AddRange(_network.StateDict().Select(kv => new KeyValuePair<string, Tensor>("model." + kv.Key, kv.Value)));
-        entries.AddRange(Optimizer.StateDict().Select(kv => new KeyValuePair<string, Tensor>("optim." + kv.Key, kv.Value)));
-        SafeTensors.Save(entries, path, new Dictionary<string, string>
-        {
-            ["format"] = CheckpointFormat,
-            ["version"] = "1",
-            ["epoch"] = completedEpochs.ToString(CultureInfo.InvariantCulture),
-        });
-    }
-
-    /// <summary>
-    /// Restores model and optimiser state from <paramref name="path"/> and returns the number of completed epochs.
-    /// Everything is checked first: a checkpoint that fails to load leaves the model and optimiser untouched.
-    /// </summary>
-    public int LoadCheckpoint(string path)
-    {
-        var file = SafeTensors.Load(path);
-        if (!file.Metadata.TryGetValue("format", out var format) || format != CheckpointFormat)
-        {
-            throw new InvalidDataException($"'{path}' is not a ClassyNet checkpoint (metadata format '{format ?? "<none>"}', expected '{CheckpointFormat}').");
-        }
-
-        if (!file.Metadata.TryGetValue("version", out var version) || version != "1")
-        {
-            throw new InvalidDataException($"'{path}' has checkpoint version '{version ?? "<none>"}'; this library reads version 1.");
-        }
-
-        if (!file.Metadata.TryGetValue("epoch", out var epochText) || !int.TryParse(epochText, CultureInfo.InvariantCulture, out int epoch) || epoch < 0)
-        {
-            throw new InvalidDataException($"'{path}' has no valid completed-epoch count in its metadata.");
-        }
-
-        var model = file.Tensors.Where(kv => kv.Key.StartsWith("model.", StringComparison.Ordinal)).ToDictionary(kv => kv.Key["model.".Length..], kv => kv.Value);
-        var optim = file.Tensors.Where(kv => kv.Key.StartsWith("optim.", StringComparison.Ordinal)).ToDictionary(kv => kv.Key["optim.".Length..], kv => kv.Value);
-        var backup = _network.StateDict().ToDictionary(kv => kv.Key, kv => TensorScope.Untracked(() => kv.Value.Clone().Detach()));
         try
         {
-            _network.LoadStateDict(model, strict: true);
-            Optimizer.LoadStateDict(optim);
+            NetworkAccounting.Measure(_network, sampleShape);
         }
         catch (ArgumentException e)
         {
-            _network.LoadStateDict(backup, strict: true);
-            throw new InvalidDataException($"Checkpoint '{path}' does not fit this network and optimiser: {e.Message}", e);
-        }
-
-        return epoch;
-    }
-
-    /// <summary>Runs one sample through the network so a wrong input shape is reported against <c>data</c>, not deep inside an op.</summary>
-    private void CheckSampleShape(TensorDataset data)
-    {
-        if (data.Count == 0)
-        {
-            return;
-        }
-
-        bool wasTraining = _network.IsTraining;
-        _network.Eval();
-        try
-        {
-            using var noGrad = GradMode.NoGrad();
-            using var scope = TensorScope.Begin();
-            _network.Forward(Batch(data, [0]).X);
-        }
-        catch (ArgumentException e)
-        {
-            throw new ArgumentException($"Samples of shape [{string.Join(", ", data.SampleShape)}] do not fit this network: {e.Message}", nameof(data), e);
-        }
-        finally
-        {
-            _network.Train(wasTraining);
+            throw new ArgumentException($"Samples of shape [{string.Join(", ", sampleShape)}] do not fit this network: {e.Message}", argument, e);
         }
     }
 
-    private void CheckSampleShape(TrainingBatch batch, IReadOnlyList<int> sampleShape)
-    {
-        int size = sampleShape.Aggregate(1, (a, d) => a * d);
-        CheckSampleShape(new TensorDataset(batch.Features[..size], [batch.Labels[0]], [.. sampleShape]));
-    }
-
-    private void SaveCheckpointIfConfigured(int completedEpochs)
+    private void SaveCheckpointIfConfigured(TrainingPosition position)
     {
         if (_options.CheckpointPath is { } path)
         {
-            SaveCheckpoint(path, completedEpochs);
+            SaveCheckpoint(path, position);
         }
     }
 
-    private (TensorDataset Train, TensorDataset? Validation) Split(TensorDataset data) => SplitValidation(data, _options.ValidationFraction, _options.Seed);
-
-    /// <summary>
-    /// The training/validation split <c>Fit</c> makes for <see cref="MultiExitTrainerOptions.ValidationFraction"/>
-    /// <paramref name="fraction"/> and <see cref="MultiExitTrainerOptions.Seed"/> <paramref name="seed"/>: a seeded
-    /// shuffle, the first round(count * fraction) samples held out. Use it to recover the held-out set later (for
-    /// threshold calibration). Validation is null when nothing is held out.
-    /// </summary>
-    public static (TensorDataset Train, TensorDataset? Validation) SplitValidation(TensorDataset data, float fraction, int seed)
+    private void SaveCheckpoint(string path, TrainingPosition position)
     {
-        ArgumentNullException.ThrowIfNull(data);
-        if (!(fraction >= 0 && fraction < 1))
+        var states = AdamStates();
+        var optimizer = new Dictionary<string, Tensor>();
+        using var scope = NewDisposeScope();
+        for (int i = 0; i < states.Count; i++)
         {
-            throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "fraction must be in [0, 1).");
+            optimizer[$"state.{i}.step"] = tensor(states[i].step);
+            optimizer[$"state.{i}.exp_avg"] = states[i].exp_avg.cpu();
+            optimizer[$"state.{i}.exp_avg_sq"] = states[i].exp_avg_sq.cpu();
         }
 
-        int held = (int)Math.Round(data.Count * fraction);
-        if (held == 0)
+        optimizer["rng_state"] = random.get_rng_state();
+        var model = _network.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.cpu());
+        var manifest = JsonSerializer.SerializeToUtf8Bytes(new CheckpointManifest
         {
-            return (data, null);
-        }
-
-        var order = Enumerable.Range(0, data.Count).ToArray();
-        new Generator(unchecked((ulong)seed ^ 0x5DEECE66DUL)).Shuffle(order.AsSpan());
-        return (data.Subset(order.AsSpan(held)), data.Subset(order.AsSpan(0, held)));
+            Format = CheckpointFormat,
+            Version = CheckpointVersion,
+            CompletedEpochs = position.CompletedEpochs,
+            BatchesDone = position.BatchesDone,
+            Steps = StepCount,
+            Optimizer = "adam",
+        });
+        AtomicFile.Write(path, stream =>
+        {
+            using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
+            Entry(zip, ManifestEntry, s => s.Write(manifest));
+            Entry(zip, ModelEntry, s => StateDicts.Write(s, model));
+            Entry(zip, OptimizerEntry, s => StateDicts.Write(s, optimizer));
+        });
     }
 
-    private static (Tensor X, int[] Y) Batch(TensorDataset data, ReadOnlySpan<int> indices)
+    private TrainingPosition RestoreCheckpoint(string path)
     {
-        var shape = new int[data.SampleShape.Length + 1];
-        shape[0] = indices.Length;
-        data.SampleShape.CopyTo(shape, 1);
-        var x = Tensor.Empty(shape);
-        var dst = x.AsSpan();
-        var y = new int[indices.Length];
-        for (int i = 0; i < indices.Length; i++)
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!File.Exists(path))
         {
-            data.Features.AsSpan(indices[i] * data.SampleSize, data.SampleSize).CopyTo(dst.Slice(i * data.SampleSize));
-            y[i] = data.Labels[indices[i]];
+            throw new FileNotFoundException($"Checkpoint '{path}' does not exist.", path);
         }
 
-        return (x, y);
+        using var scope = NewDisposeScope();
+        CheckpointManifest manifest;
+        Dictionary<string, Tensor> model, optimizer;
+        try
+        {
+            using var zip = ZipFile.OpenRead(path);
+            manifest = JsonSerializer.Deserialize<CheckpointManifest>(ReadEntry(zip, ManifestEntry, path)) ?? throw new InvalidDataException($"'{path}': {ManifestEntry} is empty.");
+            if (manifest.Format != CheckpointFormat)
+            {
+                throw new InvalidDataException($"'{path}' is not a ClassyNet checkpoint ({ManifestEntry} format '{manifest.Format ?? "<none>"}', expected '{CheckpointFormat}').");
+            }
+
+            if (manifest.Version != CheckpointVersion)
+            {
+                throw new InvalidDataException($"'{path}' has checkpoint version {manifest.Version}; this library reads version {CheckpointVersion}.");
+            }
+
+            if (manifest.CompletedEpochs < 0 || manifest.BatchesDone < 0 || manifest.Steps < 0)
+            {
+                throw new InvalidDataException($"'{path}' has a negative epoch, batch or step count in its manifest.");
+            }
+
+            using (var s = new MemoryStream(ReadEntry(zip, ModelEntry, path)))
+            {
+                model = StateDicts.Read(s, $"{path}!{ModelEntry}");
+            }
+
+            using (var s = new MemoryStream(ReadEntry(zip, OptimizerEntry, path)))
+            {
+                optimizer = StateDicts.Read(s, $"{path}!{OptimizerEntry}");
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or JsonException or IOException)
+        {
+            throw e as InvalidDataException ?? new InvalidDataException($"'{path}' is not a readable ClassyNet checkpoint: {e.Message}", e);
+        }
+
+        // Check the optimiser state against the parameters before anything changes.
+        var states = AdamStates();
+        var parameters = Optimizer.parameters().ToArray();
+        int saved = optimizer.Keys.Count(k => k.EndsWith(".exp_avg", StringComparison.Ordinal));
+        if (saved != states.Count || !optimizer.ContainsKey("rng_state"))
+        {
+            throw new InvalidDataException($"Checkpoint '{path}' does not fit this network and optimiser: it holds Adam state for {saved} parameters, the optimiser has {states.Count}.");
+        }
+
+        for (int i = 0; i < states.Count; i++)
+        {
+            foreach (var name in new[] { "exp_avg", "exp_avg_sq" })
+            {
+                if (!optimizer.TryGetValue($"state.{i}.{name}", out var value) || !value.shape.SequenceEqual(parameters[i].shape))
+                {
+                    throw new InvalidDataException($"Checkpoint '{path}' does not fit this network and optimiser: size mismatch for Adam state.{i}.{name} (parameter shape [{string.Join(", ", parameters[i].shape)}]).");
+                }
+            }
+        }
+
+        try
+        {
+            _network.load_state_dict(model);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"Checkpoint '{path}' does not fit this network and optimiser: {e.Message}", e);
+        }
+
+        using (no_grad())
+        {
+            for (int i = 0; i < states.Count; i++)
+            {
+                states[i].step = optimizer[$"state.{i}.step"].item<long>();
+                states[i].exp_avg.copy_(optimizer[$"state.{i}.exp_avg"]);
+                states[i].exp_avg_sq.copy_(optimizer[$"state.{i}.exp_avg_sq"]);
+            }
+        }
+
+        random.set_rng_state(optimizer["rng_state"]);
+        StepCount = manifest.Steps;
+        return new TrainingPosition(manifest.CompletedEpochs, manifest.BatchesDone);
+    }
+
+    private List<Adam.State> AdamStates() => Optimizer.state_dict().State.Cast<Adam.State>().ToList();
+
+    private static void Entry(ZipArchive zip, string name, Action<Stream> write)
+    {
+        var entry = zip.CreateEntry(name, CompressionLevel.Fastest);
+        using var stream = entry.Open();
+        write(stream);
+    }
+
+    private static byte[] ReadEntry(ZipArchive zip, string name, string path)
+    {
+        var entry = zip.GetEntry(name) ?? throw new InvalidDataException($"'{path}' has no '{name}' entry; a checkpoint holds {ManifestEntry}, {ModelEntry} and {OptimizerEntry}.");
+        using var stream = entry.Open();
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
     }
 
     private static void CheckPositive(int value, string name)
@@ -401,47 +524,23 @@ public sealed class MultiExitTrainer
         }
     }
 
-    /// <summary>An in-memory dataset as a batch source: a seeded shuffle per epoch, as <see cref="Fit(TensorDataset, IProgress{TrainingProgress}, CancellationToken)"/> always did.</summary>
-    private sealed class DatasetSource(TensorDataset train, TensorDataset? validation, MultiExitTrainerOptions options) : ITrainingBatchSource
+    /// <summary>Where a run stands: whole epochs done, and batches done of the next one.</summary>
+    private readonly record struct TrainingPosition(int CompletedEpochs, int BatchesDone);
+
+    /// <summary>The manifest.json of a checkpoint.</summary>
+    private sealed class CheckpointManifest
     {
-        private readonly int[] order = Enumerable.Range(0, train.Count).ToArray();
+        public string? Format { get; set; }
 
-        public IReadOnlyList<int> SampleShape => train.SampleShape;
+        public int Version { get; set; }
 
-        public long? TrainingCount => train.Count;
+        public int CompletedEpochs { get; set; }
 
-        public IEnumerable<TrainingBatch> GetTrainingBatches(int epoch, int batchSize)
-        {
-            if (options.Shuffle)
-            {
-                Array.Sort(order);
-                new Generator(unchecked((ulong)options.Seed * 0x9E3779B97F4A7C15UL + (ulong)epoch)).Shuffle(order.AsSpan());
-            }
+        public int BatchesDone { get; set; }
 
-            return Batches(train, order, batchSize);
-        }
+        public long Steps { get; set; }
 
-        public IEnumerable<TrainingBatch> GetValidationBatches(int batchSize) =>
-            validation is null ? [] : Batches(validation, Enumerable.Range(0, validation.Count).ToArray(), batchSize);
-
-        private static IEnumerable<TrainingBatch> Batches(TensorDataset data, int[] indices, int batchSize)
-        {
-            // One pair of arrays per pass, refilled for every batch: the trainer is done with a batch before asking for the next.
-            var features = new float[Math.Min(batchSize, indices.Length) * data.SampleSize];
-            var labels = new int[Math.Min(batchSize, indices.Length)];
-            for (int start = 0; start < indices.Length; start += batchSize)
-            {
-                int count = Math.Min(batchSize, indices.Length - start);
-                for (int i = 0; i < count; i++)
-                {
-                    int index = indices[start + i];
-                    data.Features.AsSpan(index * data.SampleSize, data.SampleSize).CopyTo(features.AsSpan(i * data.SampleSize));
-                    labels[i] = data.Labels[index];
-                }
-
-                yield return new TrainingBatch(features, labels, count);
-            }
-        }
+        public string? Optimizer { get; set; }
     }
 
     /// <summary>Running per-exit sums over batches.</summary>

@@ -35,7 +35,10 @@ public sealed class MultiExitTrainerOptions
     /// <summary>Reshuffle the training data every epoch. Default true.</summary>
     public bool Shuffle { get; set; } = true;
 
-    /// <summary>Seed of the shuffling (epoch e uses a stream derived from seed and e, so a resumed run shuffles the same). Default 0.</summary>
+    /// <summary>
+    /// Seed of the shuffling and of libtorch's generator for dropout (epoch e uses streams derived from seed and e, so a
+    /// resumed run draws the same). Training is deterministic for a fixed seed and libtorch thread count. Default 0.
+    /// </summary>
     public int Seed { get; set; }
 
     /// <summary>Fraction of the training data held out for per-epoch validation metrics, in [0, 1). Default 0.</summary>
@@ -49,4 +52,11 @@ public sealed class MultiExitTrainerOptions
 
     /// <summary>Continue from <see cref="CheckpointPath"/> when it exists. Default true.</summary>
     public bool ResumeFromCheckpoint { get; set; } = true;
+
+    /// <summary>
+    /// The libtorch device to train on, as in PyTorch: <c>cpu</c> (default), <c>cuda</c> or <c>cuda:N</c>. CUDA needs a
+    /// CUDA build of libtorch (a TorchSharp CUDA package instead of TorchSharp-cpu); without one the trainer says so.
+    /// The network is moved to the device.
+    /// </summary>
+    public string Device { get; set; } = "cpu";
 }

@@ -1,6 +1,6 @@
 using ClassyNet.MLNet.Losses;
 using ClassyNet.MLNet.Networks;
-using ClassyNet.MLNet.Tensors;
+using static TorchSharp.torch;
 
 namespace ClassyNet.MLNet.Evaluation.Reports;
 
@@ -130,19 +130,25 @@ public static class DecisionRegionFigure
     /// <summary>Original class (or -1 for the bag) predicted by every exit at every grid point.</summary>
     private static int[][] PredictGrid(MultiExitNetwork network, ExitClassSets sets, float[] grid)
     {
-        bool wasTraining = network.IsTraining;
-        network.Eval();
-        using var noGrad = GradMode.NoGrad();
-        using var scope = TensorScope.Begin();
-        var logits = network.Forward(Tensor.FromArray(grid, grid.Length / 2, 2));
-        var result = new int[network.ExitCount][];
-        for (int m = 0; m < network.ExitCount; m++)
+        bool wasTraining = network.training;
+        network.eval();
+        try
         {
-            result[m] = Functional.ArgMax(logits[m]).Select(o => sets.ToOriginalClass(m, o)).ToArray();
-        }
+            using var inference = inference_mode();
+            using var scope = NewDisposeScope();
+            var logits = network.forward(HostTensors.Floats(grid, [grid.Length / 2, 2], network.Device));
+            var result = new int[network.ExitCount][];
+            for (int m = 0; m < network.ExitCount; m++)
+            {
+                result[m] = HostTensors.ToInts(logits[m].argmax(1)).Select(o => sets.ToOriginalClass(m, o)).ToArray();
+            }
 
-        network.Train(wasTraining);
-        return result;
+            return result;
+        }
+        finally
+        {
+            network.train(wasTraining);
+        }
     }
 
     private static void DrawPanel(SvgWriter svg, int[] classes, int resolution, double x0, double y0, double size)

@@ -1,5 +1,7 @@
+using ClassyNet.MLNet.Losses;
 using ClassyNet.MLNet.Networks;
-using ClassyNet.MLNet.Tensors;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace ClassyNet.MLNet.Tests.Inference;
 
@@ -14,27 +16,23 @@ internal static class InferenceTestNetworks
     public static MultiExitNetwork LogitPassThrough(IReadOnlyList<int> outputs, int classes)
     {
         int d = outputs.Sum();
-        var net = Architectures.Mlp(d, Enumerable.Repeat(d, outputs.Count).ToArray(), classes, outputs, generator: new Generator(1));
-        var state = net.StateDict();
+        using var generator = new Generator(1);
+        var net = Architectures.Mlp(d, Enumerable.Repeat(d, outputs.Count).ToArray(), classes, outputs, generator: generator);
+        var state = net.state_dict();
+        using var noGrad = no_grad();
         int offset = 0;
         for (int m = 0; m < outputs.Count; m++)
         {
-            var w = state[$"stages.{m}.0.weight"].AsSpan();
-            w.Clear();
-            for (int i = 0; i < d; i++)
-            {
-                w[i * d + i] = 1f;
-            }
-
-            state[$"stages.{m}.0.bias"].AsSpan().Clear();
-            var hw = state[$"exits.{m}.fc.weight"].AsSpan();
-            hw.Clear();
+            state[$"stages.{m}.0.weight"].copy_(eye(d));
+            state[$"stages.{m}.0.bias"].zero_();
+            var head = zeros(outputs[m], d);
             for (int o = 0; o < outputs[m]; o++)
             {
-                hw[o * d + offset + o] = 1f;
+                head[o, offset + o] = 1f;
             }
 
-            state[$"exits.{m}.fc.bias"].AsSpan().Clear();
+            state[$"exits.{m}.fc.weight"].copy_(head);
+            state[$"exits.{m}.fc.bias"].zero_();
             offset += outputs[m];
         }
 
@@ -42,23 +40,33 @@ internal static class InferenceTestNetworks
     }
 
     /// <summary>One input row for <see cref="LogitPassThrough"/> from each exit's logits (all must be &gt;= 0).</summary>
-    public static Tensor Row(params float[][] logits) => Tensor.FromArray(logits.SelectMany(l => l).ToArray(), 1, logits.Sum(l => l.Length));
+    public static Tensor Row(params float[][] logits) => tensor(logits.SelectMany(l => l).ToArray(), [1, logits.Sum(l => l.Length)]);
 
-    /// <summary>Softmax entropy of one logit row, computed by the engine.</summary>
+    /// <summary>Softmax entropy of one logit row, computed by the library's own function.</summary>
     public static float Entropy(params float[] logits)
     {
-        using var scope = TensorScope.Begin();
-        return Functional.SoftmaxEntropy(Tensor.FromArray(logits, 1, logits.Length)).AsSpan()[0];
+        using var scope = NewDisposeScope();
+        return SoftmaxScores.Entropy(tensor(logits, [1, logits.Length])).item<float>();
     }
 
-    /// <summary>Largest softmax probability of one logit row, computed by the engine.</summary>
+    /// <summary>Largest softmax probability of one logit row, computed by libtorch.</summary>
     public static float Confidence(params float[] logits)
     {
-        using var scope = TensorScope.Begin();
-        var p = Functional.Softmax(Tensor.FromArray(logits, 1, logits.Length), 1).ToArray();
-        return p.Max();
+        using var scope = NewDisposeScope();
+        return nn.functional.softmax(tensor(logits, [1, logits.Length]), 1).max().item<float>();
     }
 
     /// <summary>Uniform random tensor in [low, high).</summary>
-    public static Tensor Uniform(int[] shape, float low, float high, ulong seed) => Tensor.Uniform(shape, low, high, new Generator(seed));
+    public static Tensor Uniform(long[] shape, float low, float high, ulong seed)
+    {
+        using var generator = new Generator(seed);
+        using var unit = rand(shape, generator: generator);
+        return (unit * (high - low)) + low;
+    }
+
+    /// <summary>
+    /// Tensors created on this thread and not yet disposed (TorchSharp's per-thread statistics). A tensor left to the
+    /// garbage collector still counts here, even once finalised on the finalizer thread, so a leak cannot hide.
+    /// </summary>
+    public static long LiveTensors() => DisposeScopeManager.Statistics.ThreadTotalLiveCount;
 }

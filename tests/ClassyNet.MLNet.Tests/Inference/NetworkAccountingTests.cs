@@ -1,5 +1,5 @@
 using ClassyNet.MLNet.Networks;
-using ClassyNet.MLNet.Tensors;
+using static TorchSharp.torch;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace ClassyNet.MLNet.Tests.Inference;
@@ -52,11 +52,11 @@ public sealed class NetworkAccountingTests
             new[] { p0 + headParameters[0], p0 + p1 + headParameters[1], p0 + p1 + p2 + headParameters[2] },
             report.Exits.Select(e => e.PrefixParameters).ToArray());
         Assert.AreEqual(272_686L, report.TotalParameters); // about 0.27 M
-        Assert.AreEqual(net.Parameters().Sum(p => (long)p.Numel), report.TotalParameters);
+        Assert.AreEqual(net.parameters().Sum(p => p.numel()), report.TotalParameters);
         Assert.AreEqual(4 * report.Exits[2].PrefixParameters, report.Exits[2].PrefixParameterBytes);
 
         // State: parameters plus BN running mean/var (2 per channel) and num_batches_tracked (1 per BN).
-        long finalState = net.StateDict().Where(kv => !kv.Key.StartsWith("exits.0.", StringComparison.Ordinal) && !kv.Key.StartsWith("exits.1.", StringComparison.Ordinal)).Sum(kv => (long)kv.Value.Numel);
+        long finalState = net.state_dict().Where(kv => !kv.Key.StartsWith("exits.0.", StringComparison.Ordinal) && !kv.Key.StartsWith("exits.1.", StringComparison.Ordinal)).Sum(kv => kv.Value.numel());
         Assert.AreEqual(4 * finalState, report.Exits[2].PrefixStateBytes);
 
         CollectionAssert.AreEqual(new[] { 16, 28, 28 }, report.Exits[0].ActivationShape.ToArray());
@@ -72,9 +72,9 @@ public sealed class NetworkAccountingTests
     public void MlpAccountingCountsLinearLayersAndKeepsTrainingMode()
     {
         var net = Architectures.Mlp(2, [8, 4], classes: 3, layersPerStage: 2, generator: new Generator(2));
-        Assert.IsTrue(net.IsTraining);
+        Assert.IsTrue(net.training);
         var report = NetworkAccounting.Measure(net, [2]);
-        Assert.IsTrue(net.IsTraining);
+        Assert.IsTrue(net.training);
         CollectionAssert.AreEqual(new long[] { 2 * 8 + 8 * 8, 8 * 4 + 4 * 4 }, report.Exits.Select(e => e.StageMacs).ToArray());
         CollectionAssert.AreEqual(new long[] { 8 * 3, 4 * 3 }, report.Exits.Select(e => e.HeadMacs).ToArray());
         Assert.AreEqual(0, report.StemParameters);

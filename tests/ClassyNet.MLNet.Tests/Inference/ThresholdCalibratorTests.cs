@@ -1,7 +1,7 @@
 using ClassyNet.MLNet.Inference;
 using ClassyNet.MLNet.Losses;
 using ClassyNet.MLNet.Networks;
-using ClassyNet.MLNet.Tensors;
+using static TorchSharp.torch;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using static ClassyNet.MLNet.Tests.Inference.InferenceTestNetworks;
 
@@ -22,12 +22,12 @@ public sealed class ThresholdCalibratorTests
         var sets = bag ? ExitClassSets.MutuallyExclusive([[0], [1]], Classes) : ExitClassSets.AllClasses(3, Classes);
         var outputs = sets.OutputCounts();
         var net = LogitPassThrough(outputs, Classes);
-        var g = new Generator(seed);
+        var g = new Random((int)seed);
         var labels = new int[n];
         var data = new float[n * outputs.Sum()];
         for (int i = 0; i < n; i++)
         {
-            int y = g.NextInt(Classes);
+            int y = g.Next(Classes);
             labels[i] = y;
             int offset = i * outputs.Sum();
             for (int m = 0; m < outputs.Length; m++)
@@ -37,14 +37,14 @@ public sealed class ThresholdCalibratorTests
                 {
                     int cls = sets.HasBag(m) && o == sets.BagIndex(m) ? -1 : sets.ToOriginalClass(m, o);
                     bool truth = cls == y || (cls == -1 && !sets.Contains(m, y));
-                    data[offset + o] = 4f + (float)(1.5 * g.NextGaussian()) + (truth ? bonus * (float)(1 + g.NextDouble()) : 0f);
+                    data[offset + o] = 4f + (float)(1.5 * Gaussian(g)) + (truth ? bonus * (float)(1 + g.NextDouble()) : 0f);
                 }
 
                 offset += outputs[m];
             }
         }
 
-        return (net, sets, Tensor.FromArray(data, n, outputs.Sum()), labels);
+        return (net, sets, tensor(data, [n, outputs.Sum()]), labels);
     }
 
     [TestMethod]
@@ -66,12 +66,12 @@ public sealed class ThresholdCalibratorTests
         Assert.AreEqual(1.0, result.ExitRates.Sum(), 1e-9);
         Assert.AreEqual(Classes, result.ClassExitRates.Count);
 
-        var predictor = new EarlyExitPredictor(net, sets, result.Thresholds, [inputs.Size(1)], policy);
+        var predictor = new EarlyExitPredictor(net, sets, result.Thresholds, [(int)inputs.shape[1]], policy);
         var real = predictor.PredictBatch(inputs);
         CollectionAssert.AreEqual(real.ExitIndices(), result.Simulation.Exits.ToArray());
         CollectionAssert.AreEqual(real.PredictedClasses(), result.Simulation.PredictedClasses.ToArray());
         Assert.AreEqual(real.AverageMacs, result.AverageMacs, 1e-9);
-        Assert.AreEqual((double)real.ExecutedMacs / inputs.Size(0), result.AverageMacs, 1e-9);
+        Assert.AreEqual((double)real.ExecutedMacs / inputs.shape[0], result.AverageMacs, 1e-9);
         double realAccuracy = real.PredictedClasses().Zip(labels).Count(p => p.First == p.Second) / (double)labels.Length;
         Assert.AreEqual(realAccuracy, result.Accuracy, 1e-12);
 
@@ -133,7 +133,7 @@ public sealed class ThresholdCalibratorTests
         Assert.IsTrue(exhaustive.AverageMacs <= result.AverageMacs + 1e-9, "the exhaustive optimum is never worse");
         Assert.IsTrue(result.CandidatesEvaluated < exhaustive.CandidatesEvaluated);
 
-        var real = new EarlyExitPredictor(net, sets, result.Thresholds, [inputs.Size(1)]).PredictBatch(inputs);
+        var real = new EarlyExitPredictor(net, sets, result.Thresholds, [(int)inputs.shape[1]]).PredictBatch(inputs);
         CollectionAssert.AreEqual(real.ExitIndices(), result.Simulation.Exits.ToArray());
         CollectionAssert.AreEqual(real.PredictedClasses(), result.Simulation.PredictedClasses.ToArray());
         AssertParetoFront(result);
@@ -172,6 +172,8 @@ public sealed class ThresholdCalibratorTests
         Assert.AreEqual("exitClasses", Assert.ThrowsExactly<ArgumentException>(() => ExitScoreCache.Build(net, ExitClassSets.AllClasses(2, Classes), inputs, labels)).ParamName);
         Assert.AreEqual("thresholds", Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => cache.Simulate(ExitPolicy.Entropy, [float.NaN, 0f])).ParamName);
     }
+
+    private static double Gaussian(Random g) => Math.Sqrt(-2 * Math.Log(1 - g.NextDouble())) * Math.Cos(2 * Math.PI * g.NextDouble());
 
     private static void AssertParetoFront(ThresholdCalibrationResult result)
     {

@@ -2,7 +2,7 @@ using ClassyNet.MLNet.Data;
 using ClassyNet.MLNet.Inference;
 using ClassyNet.MLNet.Losses;
 using ClassyNet.MLNet.Networks;
-using ClassyNet.MLNet.Tensors;
+using static TorchSharp.torch;
 using ClassyNet.MLNet.Training;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
@@ -60,8 +60,7 @@ public sealed class FashionMnistClassAwareTests
             Seed = 3,
         }).Fit(train);
         var predictor = new EarlyExitPredictor(net, sets, thresholds, inputShape: [784]);
-        using var scope = TensorScope.Begin();
-        var result = predictor.PredictBatch(Tensor.FromArray(test.Features, test.Count, 784));
+        var result = predictor.PredictBatch(test.Features, test.Count);
         return (result.ExitIndices(), result.PredictedClasses());
     }
 

@@ -1,5 +1,5 @@
 using ClassyNet.MLNet.Losses;
-using ClassyNet.MLNet.Tensors;
+using static TorchSharp.torch;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace ClassyNet.MLNet.Tests.Losses;
@@ -35,7 +35,7 @@ public sealed class MultiExitLossTests
         double e1 = Enumerable.Range(0, 4).Average(i => CrossEntropy(Exit1[i], Labels[i]));
         Assert.AreEqual(e0, result.ExitLosses[0], 1e-6);
         Assert.AreEqual(e1, result.ExitLosses[1], 1e-6);
-        Assert.AreEqual((0.6 * e0) + (0.4 * e1), result.Total.Item(), 1e-6);
+        Assert.AreEqual((0.6 * e0) + (0.4 * e1), result.Total.item<float>(), 1e-6);
         CollectionAssert.AreEqual(new[] { 3, 4 }, result.ExitCorrect);
     }
 
@@ -43,14 +43,14 @@ public sealed class MultiExitLossTests
     public void CostLookupCarriesNoGradient()
     {
         var costs = CostMatrices.Explicit([new float[,] { { 0.5f, 2f }, { 4f, 1f } }, new float[,] { { 1, 1, 1 }, { 1, 1, 1 }, { 1, 1, 1 } }]);
-        var z0 = Matrix(Exit0).RequiresGrad_();
-        var z1 = Matrix(Exit1).RequiresGrad_();
-        new MultiExitLoss(Sets, [1f, 1f], costs).Compute([z0, z1], Labels).Total.Backward();
+        var z0 = Matrix(Exit0).requires_grad_();
+        var z1 = Matrix(Exit1).requires_grad_();
+        new MultiExitLoss(Sets, [1f, 1f], costs).Compute([z0, z1], Labels).Total.backward();
 
         // d/dz of c * CE / N is c * (softmax - onehot) / N with c treated as a constant.
         int[] y0 = [0, 1, 1, 0];
         float[] c = [0.5f, 1f, 1f, 2f]; // argmax: 0, 1, 1, 1
-        var grad = z0.Grad!.ToArray();
+        var grad = z0.grad!.data<float>().ToArray();
         for (int i = 0; i < 4; i++)
         {
             var p = Softmax(Exit0[i]);
@@ -69,8 +69,9 @@ public sealed class MultiExitLossTests
         var z0 = Matrix([[1f, 0f, 2f], [0f, 2f, 0f]]);
         var z1 = Matrix([[0.3f, 0f, 1f], [1f, 1f, 0f]]);
         int[] y = [2, 0];
-        var ours = new MultiExitLoss(sets, [0.7f, 0.3f], CostMatrices.Ones).Compute([z0, z1], y).Total.Item();
-        var plain = ((Functional.CrossEntropy(z0, y) * 0.7f) + (Functional.CrossEntropy(z1, y) * 0.3f)).Item();
+        using var labels = tensor(y.Select(v => (long)v).ToArray());
+        var ours = new MultiExitLoss(sets, [0.7f, 0.3f], CostMatrices.Ones).Compute([z0, z1], y).Total.item<float>();
+        var plain = ((nn.functional.cross_entropy(z0, labels) * 0.7f) + (nn.functional.cross_entropy(z1, labels) * 0.3f)).item<float>();
         Assert.AreEqual(plain, ours, 0f, "identical ops, identical bits");
     }
 
@@ -102,13 +103,13 @@ public sealed class MultiExitLossTests
     {
         var loss = new MultiExitLoss(Sets, [1f, 1f]) { ThrowOnNonFinite = true };
         var bad = Matrix(Exit1);
-        bad.AsSpan()[4] = float.NaN;
+        bad[1, 1] = float.NaN;
         var e = Assert.ThrowsExactly<NonFiniteLossException>(() => loss.Compute([Matrix(Exit0), bad], Labels, step: 17));
         Assert.AreEqual(17, e.Step);
         Assert.AreEqual(1, e.Exit);
         StringAssert.Contains(e.Message, "exit 2");
         StringAssert.Contains(e.Message, "step 17");
-        Assert.IsTrue(float.IsNaN(new MultiExitLoss(Sets, [1f, 1f]).Compute([Matrix(Exit0), bad], Labels).Total.Item()), "detection is opt-in");
+        Assert.IsTrue(float.IsNaN(new MultiExitLoss(Sets, [1f, 1f]).Compute([Matrix(Exit0), bad], Labels).Total.item<float>()), "detection is opt-in");
     }
 
     [TestMethod]
@@ -142,7 +143,7 @@ public sealed class MultiExitLossTests
         Assert.Fail($"Expected an ArgumentException naming {argument}.");
     }
 
-    private static Tensor Matrix(float[][] rows) => Tensor.FromArray(rows.SelectMany(r => r).ToArray(), rows.Length, rows[0].Length);
+    private static Tensor Matrix(float[][] rows) => tensor(rows.SelectMany(r => r).ToArray(), [rows.Length, rows[0].Length]);
 
     private static double[] Softmax(float[] z)
     {
@@ -153,4 +154,19 @@ public sealed class MultiExitLossTests
     }
 
     private static double CrossEntropy(float[] z, int y) => -Math.Log(Softmax(z)[y]);
+
+    [TestMethod]
+    public void TensorLabelsGiveTheSameLossAsManagedLabels()
+    {
+        var costs = CostMatrices.Targeted(0.5f, 2f, 1f, 3f);
+        var loss = new MultiExitLoss(Sets, [0.6f, 0.4f], costs, exitThresholds: [0.5f], instanceMasking: true);
+        var fromSpan = loss.Compute([Matrix(Exit0), Matrix(Exit1)], Labels);
+        using var labels = tensor(Labels.Select(v => (long)v).ToArray());
+        var fromTensor = loss.Compute([Matrix(Exit0), Matrix(Exit1)], labels);
+        Assert.AreEqual(fromSpan.Total.item<float>(), fromTensor.Total.item<float>(), 0f);
+        CollectionAssert.AreEqual(fromSpan.ExitLosses, fromTensor.ExitLosses);
+        CollectionAssert.AreEqual(fromSpan.ExitWouldExit, fromTensor.ExitWouldExit);
+        AssertNames("labels", () => loss.Compute([Matrix(Exit0), Matrix(Exit1)], tensor(new[] { 0, 1, 2, 0 })));
+        AssertNames("labels", () => loss.Compute([Matrix(Exit0), Matrix(Exit1)], tensor(new long[] { 0, 1, 3, 0 })));
+    }
 }

@@ -1,51 +1,47 @@
 using System.Diagnostics;
 using System.Globalization;
 using ClassyNet.MLNet.Networks;
-using ClassyNet.MLNet.Tensors;
-using ClassyNet.MLNet.Tensors.Optim;
-using ClassyNet.MLNet.Tensors.Serialization;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
+using TorchSharp;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
 
 namespace ClassyNet.MLNet.Tests.Parity;
 
 /// <summary>
-/// Golden parity of the engine with PyTorch 1.13 on R20-3E (<c>Architectures.ResNet(20, [7, 13, 20])</c>). The
-/// fixtures in <c>Fixtures/</c> are written by <c>Fixtures/make_r20_fixtures.py</c>: fixed weights, a fixed batch of 8,
-/// and PyTorch's float32 results for the train-mode logits, the weighted loss, every parameter gradient, the running
-/// statistics, three Adam steps and the eval-mode logits afterwards.
+/// Golden parity of the TorchSharp networks with PyTorch 1.13 on R20-3E (<c>Architectures.ResNet(20, [7, 13, 20])</c>).
+/// The fixtures in <c>Fixtures/</c> are written by <c>Fixtures/make_r20_fixtures.py</c>: fixed weights, a fixed batch of
+/// 8, and PyTorch's float32 results for the train-mode logits, the weighted loss, every parameter gradient, the running
+/// statistics, three Adam steps and the eval-mode logits afterwards. Files are read and written by TorchSharp.PyBridge.
 /// <para>
 /// Tolerance: element i of a tensor t passes when |ours_i - torch_i| &lt;= rtol * |torch_i| + atol * max_j |torch_j|,
-/// i.e. relative to the element plus an absolute floor scaled to the tensor's magnitude (elementwise relative error
-/// is meaningless for elements that are zero up to cancellation). Forward quantities (logits, loss, running
-/// statistics) use rtol = atol = 1e-4.
+/// i.e. relative to the element plus an absolute floor scaled to the tensor's magnitude (elementwise relative error is
+/// meaningless for elements that are zero up to cancellation). Logits, loss, every gradient, the running statistics,
+/// the losses of three Adam steps and the eval logits after them are held to rtol = atol = 1e-5: the same libtorch
+/// kernels (2.10 here, 1.13 for the fixtures) sum in nearly the same order, and the fixture batch was chosen so that no
+/// ReLU input lies within float32 noise of the kink at 0 (see make_r20_fixtures.py).
 /// </para>
 /// <para>
-/// Backward-dependent quantities (gradients, parameters and buffers after Adam, eval logits of the trained model)
-/// cannot be held to 1e-4 everywhere in float32, by either engine: ReLU's derivative jumps at 0, and this batch has
-/// ~70 ReLU inputs per forward within 5e-5 of 0 while two float32 implementations (or PyTorch float32 vs float64)
-/// differ by up to ~1e-5 in stage-3 pre-activations. One input on the other side of the kink moves every gradient
-/// upstream of it by that element's upstream gradient (measured: stages.2.2.bn2.bias[0] moves by 2.17e-4 =
-/// dL/d(stage-3 output)[3, 0, 4, 1], whose float64 pre-activation is -1.2e-5). PyTorch float32 vs PyTorch float64 on
-/// this model shows the same effect (gradients up to 3e-2, Adam parameters up to 8e-2 of max |value|, see
-/// make_r20_fixtures.py). Adam then amplifies gradient differences on near-zero gradients (it divides by sqrt(v)).
-/// A single flip deep in the network perturbs every upstream gradient, so those quantities are held to
-/// rtol = 1e-4, atol = <see cref="KinkAtol"/> of max |torch| (the share within the strict bound is printed), and the
-/// gradient formulas themselves are held to the strict 1e-4 bound by <see cref="PartialLossGradientsMatchPyTorchStrictly"/>,
-/// which differentiates 0.4 * CE(exit0) + 0.3 * CE(exit1): no ReLU of stages 1-2 flips on this batch, so every
-/// conv, BN, ReLU, pooling, linear and cross-entropy backward of those stages is compared at 1e-4.
+/// The parameters after three Adam steps are held to rtol = 1e-5 plus <see cref="AdamAtol"/> of max |param|. Adam
+/// moves each weight by lr * m / (sqrt(v) + eps) with eps = 1e-8: for a weight whose gradient is itself near zero (the
+/// last stage's weights have gradients down to ~1e-9 on this batch) that ratio depends on the gradient's last bits, so
+/// a gradient that matches PyTorch to 1e-5 of the tensor's largest gradient can still move such a weight by a sizeable
+/// fraction of lr per step. Measured: worst |diff| 2.29e-5 (stages.2.2.conv2.weight[22718], 2.3% of lr over three
+/// steps) = 5.1e-4 of max |param|; every other quantity, including the update rule itself on fixed gradients
+/// (OptimizerParityTests, 1e-6), stays within 1e-5.
 /// </para>
 /// </summary>
 [TestClass]
 public sealed class R20ParityTests
 {
-    /// <summary>Relative tolerance of every comparison (the issue's 1e-4).</summary>
-    private const double Rtol = 1e-4;
+    /// <summary>Relative tolerance of every comparison (the issue's 1e-5).</summary>
+    private const double Rtol = 1e-5;
 
     /// <summary>Absolute floor, as a fraction of the tensor's largest magnitude.</summary>
-    private const double Atol = 1e-4;
+    private const double Atol = 1e-5;
 
-    /// <summary>Absolute floor (fraction of max |torch|) for quantities downstream of a ReLU-kink flip; see the class remarks.</summary>
-    private const double KinkAtol = 0.25;
+    /// <summary>Absolute floor (fraction of max |param|) for parameters after Adam steps; see the class remarks.</summary>
+    private const double AdamAtol = 1e-3;
 
     private static readonly float[] ExitWeights = [0.4f, 0.3f, 0.3f];
 
@@ -55,28 +51,32 @@ public sealed class R20ParityTests
 
     private static string Fixture(string name) => Path.Combine(FixtureDir, name);
 
+    private static Dictionary<string, Tensor> Load(string name)
+    {
+        using var stream = File.OpenRead(Fixture(name));
+        return StateDicts.Read(stream, name);
+    }
+
     private static MultiExitNetwork LoadInitialNetwork()
     {
         var net = Architectures.ResNet(20, [7, 13, 20]);
-        var initial = SafeTensors.Load(Fixture("r20_initial.safetensors"));
-        net.LoadStateDict(initial.Tensors, strict: true);
+        net.load_state_dict(Load("r20_initial.safetensors"));
         return net;
     }
 
-    private static (Tensor Input, int[] Labels) LoadBatch()
+    private static (Tensor Input, Tensor Labels) LoadBatch()
     {
-        var batch = SafeTensors.Load(Fixture("r20_batch.safetensors")).Tensors;
-        var labels = batch["labels"].ToArray().Select(v => checked((int)v)).ToArray();
-        return (batch["input"], labels);
+        var batch = Load("r20_batch.safetensors");
+        return (batch["input"], batch["labels"]);
     }
 
-    private static Tensor WeightedLoss(IReadOnlyList<Tensor> logits, int[] labels)
+    private static Tensor WeightedLoss(IReadOnlyList<Tensor> logits, Tensor labels)
     {
         // Same association as the script: ((0.4 * ce0) + 0.3 * ce1) + 0.3 * ce2.
-        var loss = Functional.CrossEntropy(logits[0], labels) * ExitWeights[0];
+        var loss = nn.functional.cross_entropy(logits[0], labels) * ExitWeights[0];
         for (int i = 1; i < logits.Count; i++)
         {
-            loss += Functional.CrossEntropy(logits[i], labels) * ExitWeights[i];
+            loss += nn.functional.cross_entropy(logits[i], labels) * ExitWeights[i];
         }
 
         return loss;
@@ -86,42 +86,40 @@ public sealed class R20ParityTests
     public void StateDictNamesAndShapesMatchPyTorch()
     {
         var net = Architectures.ResNet(20, [7, 13, 20]);
-        var ours = net.StateDict().Select(kv => $"{kv.Key} [{string.Join(", ", kv.Value.Shape.ToArray())}]").ToList();
-        var torch = SafeTensors.Load(Fixture("r20_initial.safetensors")).Tensors
-            .Select(kv => $"{kv.Key} [{string.Join(", ", kv.Value.Shape.ToArray())}]").ToList();
+        var ours = net.state_dict().Select(kv => $"{kv.Key} [{string.Join(", ", kv.Value.shape)}] {kv.Value.dtype}").ToList();
+        var pytorch = Load("r20_initial.safetensors").Select(kv => $"{kv.Key} [{string.Join(", ", kv.Value.shape)}] {kv.Value.dtype}").ToList();
         TestContext.WriteLine(string.Join(Environment.NewLine, ours));
-        CollectionAssert.AreEqual(torch, ours, "State-dict names, order and shapes must mirror PyTorch's R20-3E.\nours:\n" + string.Join("\n", ours) + "\ntorch:\n" + string.Join("\n", torch));
+        CollectionAssert.AreEqual(pytorch, ours, "State-dict names, order, shapes and dtypes must mirror PyTorch's R20-3E.\nours:\n" + string.Join("\n", ours) + "\ntorch:\n" + string.Join("\n", pytorch));
     }
 
     [TestMethod]
     public void InitialFixtureLoadsIncludingInt64Buffers()
     {
         var net = LoadInitialNetwork();
-        var file = SafeTensors.Load(Fixture("r20_initial.safetensors"));
-        Assert.AreEqual("R20-3E", file.Metadata["model"]);
-        var state = net.StateDict();
-        foreach (var (name, expected) in file.Tensors)
+        var state = net.state_dict();
+        foreach (var (name, expected) in Load("r20_initial.safetensors"))
         {
-            CollectionAssert.AreEqual(expected.ToArray(), state[name].ToArray(), $"{name} differs after LoadStateDict");
+            Assert.IsTrue(TensorAssert.Same(expected, state[name]), $"{name} differs after load_state_dict");
         }
 
-        // num_batches_tracked is stored as I64 by PyTorch and converted on load.
-        Assert.AreEqual(3f, state["stages.2.0.shortcut.1.num_batches_tracked"].Item());
-        Assert.AreEqual(0, state["stem.1.num_batches_tracked"].Rank);
+        // num_batches_tracked is an int64 scalar, as in PyTorch.
+        Assert.AreEqual(3L, state["stages.2.0.shortcut.1.num_batches_tracked"].item<long>());
+        Assert.AreEqual(ScalarType.Int64, state["stem.1.num_batches_tracked"].dtype);
+        Assert.AreEqual(0L, state["stem.1.num_batches_tracked"].dim());
     }
 
     [TestMethod]
     public void TrainStepMatchesPyTorch()
     {
-        var expected = SafeTensors.Load(Fixture("r20_expected.safetensors")).Tensors;
+        var expected = Load("r20_expected.safetensors");
         var net = LoadInitialNetwork();
         var (x, labels) = LoadBatch();
         var report = new ParityReport();
 
-        net.Train();
-        var logits = net.Forward(x);
+        net.train();
+        var logits = net.forward(x);
         var loss = WeightedLoss(logits, labels);
-        loss.Backward();
+        loss.backward();
 
         for (int i = 0; i < logits.Count; i++)
         {
@@ -129,13 +127,13 @@ public sealed class R20ParityTests
         }
 
         report.Compare("loss", "loss", loss, expected["loss"], Rtol, Atol);
-        foreach (var (name, p) in net.NamedParameters())
+        foreach (var (name, p) in net.named_parameters())
         {
-            Assert.IsNotNull(p.Grad, $"{name} has no gradient after backward");
-            report.Compare("grad", $"grad.{name}", p.Grad, expected[$"grad.{name}"], Rtol, KinkAtol, Atol);
+            Assert.IsNotNull(p.grad, $"{name} has no gradient after backward");
+            report.Compare("grad", $"grad.{name}", p.grad, expected[$"grad.{name}"], Rtol, Atol);
         }
 
-        foreach (var (name, b) in net.NamedBuffers())
+        foreach (var (name, b) in net.named_buffers())
         {
             report.Compare("after1", $"after1.{name}", b, expected[$"after1.{name}"], Rtol, Atol);
         }
@@ -146,27 +144,27 @@ public sealed class R20ParityTests
     [TestMethod]
     public void PartialLossGradientsMatchPyTorchStrictly()
     {
-        var expected = SafeTensors.Load(Fixture("r20_expected.safetensors")).Tensors;
+        var expected = Load("r20_expected.safetensors");
         var net = LoadInitialNetwork();
         var (x, labels) = LoadBatch();
         var report = new ParityReport();
 
-        net.Train();
-        var logits = net.Forward(x);
-        var loss = (Functional.CrossEntropy(logits[0], labels) * ExitWeights[0]) + (Functional.CrossEntropy(logits[1], labels) * ExitWeights[1]);
-        loss.Backward();
+        net.train();
+        var logits = net.forward(x);
+        var loss = (nn.functional.cross_entropy(logits[0], labels) * ExitWeights[0]) + (nn.functional.cross_entropy(logits[1], labels) * ExitWeights[1]);
+        loss.backward();
         int compared = 0;
-        foreach (var (name, p) in net.NamedParameters())
+        foreach (var (name, p) in net.named_parameters())
         {
             if (expected.TryGetValue($"grad01.{name}", out var want))
             {
-                Assert.IsNotNull(p.Grad, $"{name} has no gradient after backward");
-                report.Compare("grad01", $"grad01.{name}", p.Grad, want, Rtol, Atol);
+                Assert.IsNotNull(p.grad, $"{name} has no gradient after backward");
+                report.Compare("grad01", $"grad01.{name}", p.grad, want, Rtol, Atol);
                 compared++;
             }
             else
             {
-                Assert.IsTrue(p.Grad is null || p.Grad.ToArray().All(v => v == 0f), $"{name} is not upstream of exits 0-1 but got a nonzero gradient");
+                Assert.IsTrue(p.grad is null || p.grad.count_nonzero().item<long>() == 0, $"{name} is not upstream of exits 0-1 but got a nonzero gradient");
             }
         }
 
@@ -177,43 +175,42 @@ public sealed class R20ParityTests
     [TestMethod]
     public void ThreeAdamStepsMatchPyTorch()
     {
-        var expected = SafeTensors.Load(Fixture("r20_expected.safetensors")).Tensors;
+        var expected = Load("r20_expected.safetensors");
         var net = LoadInitialNetwork();
         var (x, labels) = LoadBatch();
         var report = new ParityReport();
-        var opt = new Adam(net.Parameters(), lr: 1e-3);
+        var opt = optim.Adam(net.parameters(), lr: 1e-3);
         var losses = new float[3];
 
-        net.Train();
+        net.train();
         for (int step = 0; step < 3; step++)
         {
-            using var scope = TensorScope.Begin();
-            opt.ZeroGrad();
-            var loss = WeightedLoss(net.Forward(x), labels);
-            loss.Backward();
-            losses[step] = loss.Item();
-            opt.Step();
+            using var scope = NewDisposeScope();
+            opt.zero_grad();
+            var loss = WeightedLoss(net.forward(x), labels);
+            loss.backward();
+            losses[step] = loss.item<float>();
+            opt.step();
         }
 
-        // Losses of steps 2 and 3 are forward values of parameters that already carry the kink effect (about 1e-4).
-        report.Compare("adam_losses", "adam_losses", Tensor.FromArray(losses, 3), expected["adam_losses"], Rtol, 1e-3, Atol);
-        foreach (var (name, p) in net.NamedParameters())
+        report.Compare("adam_losses", "adam_losses", tensor(losses), expected["adam_losses"], Rtol, Atol);
+        foreach (var (name, p) in net.named_parameters())
         {
-            report.Compare("adam3.param", $"adam3.{name}", p, expected[$"adam3.{name}"], Rtol, KinkAtol, Atol);
+            report.Compare("adam3.param", $"adam3.{name}", p, expected[$"adam3.{name}"], Rtol, AdamAtol);
         }
 
-        foreach (var (name, b) in net.NamedBuffers())
+        foreach (var (name, b) in net.named_buffers())
         {
-            report.Compare("adam3.buffer", $"adam3.{name}", b, expected[$"adam3.{name}"], Rtol, KinkAtol, Atol);
+            report.Compare("adam3.buffer", $"adam3.{name}", b, expected[$"adam3.{name}"], Rtol, Atol);
         }
 
-        net.Eval();
-        using (GradMode.NoGrad())
+        net.eval();
+        using (no_grad())
         {
-            var logits = net.Forward(x);
+            var logits = net.forward(x);
             for (int i = 0; i < logits.Count; i++)
             {
-                report.Compare("eval_logits", $"eval_logits.{i}", logits[i], expected[$"eval_logits.{i}"], Rtol, KinkAtol, Atol);
+                report.Compare("eval_logits", $"eval_logits.{i}", logits[i], expected[$"eval_logits.{i}"], Rtol, Atol);
             }
         }
 
@@ -223,26 +220,24 @@ public sealed class R20ParityTests
     [TestMethod]
     public void MixedDtypeFileWrittenByPythonLoads()
     {
-        var file = SafeTensors.Load(Fixture("interop_mixed.safetensors"));
-        Assert.AreEqual("make_r20_fixtures.py", file.Metadata["producer"]);
-        Assert.AreEqual("mixed dtypes", file.Metadata["note"]);
-        var t = file.Tensors;
+        // TorchSharp.PyBridge keeps every tensor in its file dtype (the __metadata__ block is skipped).
+        var t = Load("interop_mixed.safetensors");
         string[] names = ["f32", "f64", "f16", "bf16", "i64", "i32", "i16", "i8", "u8", "bool", "scalar_i64", "empty_f32"];
         CollectionAssert.AreEqual(names, t.Keys.ToArray(), "names in file order");
 
-        AssertExact(t["f32"], [2, 3], [1.5f, -2.25f, 3.0e-8f, 1.0e30f, -0.0f, 7.0f]);
-        Assert.IsTrue(float.IsNegative(t["f32"].AsSpan()[4]), "-0.0 keeps its sign");
-        AssertExact(t["f64"], [4], [(float)0.1, (float)-1.0e-3, 1099511627776f, 123456.75f]);
-        AssertExact(t["f16"], [4], [0.5f, -65504f, MathF.Pow(2, -24), 0.333251953125f]);
-        AssertExact(t["bf16"], [4], [1.0f, -3.140625f, MathF.Pow(2, 100), 0.0078125f]);
-        AssertExact(t["i64"], [2, 2], [0f, -7f, 1099511627776f, 9007199254740992f]);
-        AssertExact(t["i32"], [4], [-2147483648f, 2147483648f, 16777216f, 5f]);
-        AssertExact(t["i16"], [3], [-32768f, 32767f, 1f]);
-        AssertExact(t["i8"], [3], [-128f, 127f, 0f]);
-        AssertExact(t["u8"], [4], [0f, 1f, 200f, 255f]);
-        AssertExact(t["bool"], [3], [1f, 0f, 1f]);
-        AssertExact(t["scalar_i64"], [], [42f]);
-        AssertExact(t["empty_f32"], [0, 3], []);
+        AssertExact(t["f32"], ScalarType.Float32, [2, 3], [1.5, -2.25, (double)3.0e-8f, (double)1.0e30f, -0.0, 7.0]);
+        Assert.IsTrue(double.IsNegative(t["f32"].to(ScalarType.Float64).data<double>()[4]), "-0.0 keeps its sign");
+        AssertExact(t["f64"], ScalarType.Float64, [4], [0.1, -1.0e-3, 1099511627776.0, 123456.75]);
+        AssertExact(t["f16"], ScalarType.Float16, [4], [0.5, -65504, Math.Pow(2, -24), 0.333251953125]);
+        AssertExact(t["bf16"], ScalarType.BFloat16, [4], [1.0, -3.140625, Math.Pow(2, 100), 0.0078125]);
+        CollectionAssert.AreEqual(new long[] { 0, -7, 1099511627776, 9007199254740993 }, t["i64"].data<long>().ToArray(), "i64 exactly");
+        AssertExact(t["i32"], ScalarType.Int32, [4], [-2147483648, 2147483647, 16777217, 5]);
+        AssertExact(t["i16"], ScalarType.Int16, [3], [-32768, 32767, 1]);
+        AssertExact(t["i8"], ScalarType.Int8, [3], [-128, 127, 0]);
+        AssertExact(t["u8"], ScalarType.Byte, [4], [0, 1, 200, 255]);
+        AssertExact(t["bool"], ScalarType.Bool, [3], [1, 0, 1]);
+        AssertExact(t["scalar_i64"], ScalarType.Int64, [], [42]);
+        AssertExact(t["empty_f32"], ScalarType.Float32, [0, 3], []);
     }
 
     [TestMethod]
@@ -255,7 +250,11 @@ public sealed class R20ParityTests
         try
         {
             string path = Path.Combine(dir, "r20_ours.safetensors");
-            SafeTensors.Save(net.StateDict(), path, new Dictionary<string, string> { ["producer"] = "ClassyNet.MLNet" });
+            using (var stream = File.Create(path))
+            {
+                StateDicts.Write(stream, net.state_dict());
+            }
+
             var (code, output) = Run(python, [Fixture("check_load.py"), path, FixtureDir], TimeSpan.FromMinutes(3));
             TestContext.WriteLine(output);
             Assert.AreEqual(0, code, $"check_load.py rejected the file we wrote (exit {code}):\n{output}");
@@ -266,14 +265,51 @@ public sealed class R20ParityTests
         }
     }
 
-    private static void AssertExact(Tensor tensor, int[] shape, float[] values)
+    [TestMethod]
+    public void PickledStateDictsMoveBetweenPyTorchAndTorchSharp()
     {
-        CollectionAssert.AreEqual(shape, tensor.Shape.ToArray(), "shape");
-        var actual = tensor.ToArray();
+        string python = FindPythonWithTorch();
+        string dir = Path.Combine(Path.GetTempPath(), "classynet-pt-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dir);
+        try
+        {
+            // PyTorch writes the fixture's state dict with torch.save; TorchSharp.PyBridge's load_py reads it.
+            string fromTorch = Path.Combine(dir, "from_torch.pt"), fromUs = Path.Combine(dir, "from_us.pt");
+            string script = "import sys; sys.path.insert(0, sys.argv[1]); import torch; from make_r20_fixtures import read_safetensors; "
+                + "sd, _ = read_safetensors(sys.argv[1] + '/r20_initial.safetensors'); torch.save(sd, sys.argv[2]); "
+                + "ours = torch.load(sys.argv[3]) if len(sys.argv) > 3 else sd; "
+                + "assert list(ours) == list(sd), 'key order'; assert all(torch.equal(ours[k], sd[k]) for k in sd), 'values'; print('ok', len(ours))";
+            var (code, output) = Run(python, ["-c", script, FixtureDir, fromTorch], TimeSpan.FromMinutes(3));
+            Assert.AreEqual(0, code, output);
+            var net = Architectures.ResNet(20, [7, 13, 20]);
+            net.load_py(fromTorch);
+            var state = net.state_dict();
+            foreach (var (name, expected) in Load("r20_initial.safetensors"))
+            {
+                Assert.IsTrue(TensorAssert.Same(expected, state[name]), $"{name} differs after load_py");
+            }
+
+            // ... and save_py writes one that torch.load reads back with the same names, order and values.
+            net.save_py(fromUs);
+            (code, output) = Run(python, ["-c", script, FixtureDir, fromTorch, fromUs], TimeSpan.FromMinutes(3));
+            TestContext.WriteLine(output);
+            Assert.AreEqual(0, code, $"torch.load of the file save_py wrote:\n{output}");
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static void AssertExact(Tensor value, ScalarType dtype, long[] shape, double[] values)
+    {
+        Assert.AreEqual(dtype, value.dtype, "dtype");
+        CollectionAssert.AreEqual(shape, value.shape, "shape");
+        var actual = value.numel() == 0 ? [] : value.to(ScalarType.Float64).contiguous().data<double>().ToArray();
         Assert.AreEqual(values.Length, actual.Length, "element count");
         for (int i = 0; i < values.Length; i++)
         {
-            Assert.AreEqual(BitConverter.SingleToInt32Bits(values[i]), BitConverter.SingleToInt32Bits(actual[i]), $"element {i}: expected {values[i]:R}, got {actual[i]:R}");
+            Assert.AreEqual(BitConverter.DoubleToInt64Bits(values[i]), BitConverter.DoubleToInt64Bits(actual[i]), $"element {i}: expected {values[i]:R}, got {actual[i]:R}");
         }
     }
 
@@ -340,60 +376,34 @@ public sealed class R20ParityTests
     {
         private readonly List<string> _failures = [];
         private readonly Dictionary<string, Worst> _worst = [];
-        private readonly Dictionary<string, (long Strict, long Total)> _strictCounts = [];
 
-        /// <summary>
-        /// Compares with bound rtol * |torch| + atol * max|torch|; when <paramref name="strictAtol"/> is given, also counts
-        /// the elements within rtol * |torch| + strictAtol * max|torch| (checked against a minimum share in Finish).
-        /// </summary>
-        public void Compare(string group, string key, Tensor ours, Tensor torch, double rtol, double atol, double? strictAtol = null)
+        /// <summary>Compares element by element with bound rtol * |torch| + atol * max|torch|, keeping the worst per group.</summary>
+        public void Compare(string group, string key, Tensor ours, Tensor pytorch, double rtol, double atol)
         {
-            CollectionAssert.AreEqual(torch.Shape.ToArray(), ours.Shape.ToArray(), $"{key}: shape {ours.ShapeString} vs PyTorch {torch.ShapeString}");
-            var a = ours.AsSpan();
-            var e = torch.AsSpan();
-            double scale = 0;
-            foreach (float v in e)
-            {
-                scale = Math.Max(scale, Math.Abs((double)v));
-            }
-
+            CollectionAssert.AreEqual(pytorch.shape, ours.shape, $"{key}: shape [{string.Join(", ", ours.shape)}] vs PyTorch [{string.Join(", ", pytorch.shape)}]");
+            var a = ours.detach().to(ScalarType.Float64).contiguous().data<double>().ToArray();
+            var e = pytorch.to(ScalarType.Float64).contiguous().data<double>().ToArray();
+            double scale = e.Length == 0 ? 0 : e.Max(Math.Abs);
             double worstRatio = 0, worstAbs = 0;
             int worstIndex = -1;
-            long strict = 0;
             for (int i = 0; i < e.Length; i++)
             {
-                double diff = Math.Abs((double)a[i] - e[i]);
-                double tol = (rtol * Math.Abs((double)e[i])) + (atol * scale);
-                double ratio = diff == 0 ? 0 : tol == 0 ? double.PositiveInfinity : diff / tol;
-                if (double.IsNaN(a[i]))
-                {
-                    ratio = double.PositiveInfinity;
-                }
-
+                double diff = Math.Abs(a[i] - e[i]);
+                double tol = (rtol * Math.Abs(e[i])) + (atol * scale);
+                double ratio = double.IsNaN(a[i]) ? double.PositiveInfinity : diff == 0 ? 0 : tol == 0 ? double.PositiveInfinity : diff / tol;
                 if (ratio > worstRatio || worstIndex < 0)
                 {
                     worstRatio = ratio;
                     worstIndex = i;
                 }
 
-                if (strictAtol is double sa && diff <= (rtol * Math.Abs((double)e[i])) + (sa * scale))
-                {
-                    strict++;
-                }
-
                 worstAbs = Math.Max(worstAbs, double.IsNaN(diff) ? double.PositiveInfinity : diff);
-            }
-
-            if (strictAtol is not null)
-            {
-                var (s0, t0) = _strictCounts.GetValueOrDefault(group);
-                _strictCounts[group] = (s0 + strict, t0 + e.Length);
             }
 
             double relToMax = scale == 0 ? worstAbs : worstAbs / scale;
             string where = worstIndex < 0 ? key : string.Create(CultureInfo.InvariantCulture,
-                $"{key}[{worstIndex}]: ours {a[worstIndex]:R}, torch {e[worstIndex]:R}, |diff| {Math.Abs((double)a[worstIndex] - e[worstIndex]):G3}, tol {(rtol * Math.Abs((double)e[worstIndex])) + (atol * scale):G3}");
-            var w = _worst.GetValueOrDefault(group, new Worst(0, 0, "", 0, ""));
+                $"{key}[{worstIndex}]: ours {a[worstIndex]:R}, torch {e[worstIndex]:R}, |diff| {Math.Abs(a[worstIndex] - e[worstIndex]):G3}, tol {(rtol * Math.Abs(e[worstIndex])) + (atol * scale):G3}");
+            var w = _worst.GetValueOrDefault(group, new Worst(0, 0, "", ""));
             if (worstRatio >= w.Ratio)
             {
                 w = w with { Ratio = worstRatio, Where = where };
@@ -415,10 +425,7 @@ public sealed class R20ParityTests
         {
             foreach (var (group, w) in _worst)
             {
-                string strictText = _strictCounts.TryGetValue(group, out var c)
-                    ? string.Create(CultureInfo.InvariantCulture, $"; within 1e-4 bound: {c.Strict}/{c.Total} = {(double)c.Strict / c.Total:P3}")
-                    : "";
-                context.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{group,-14} max|diff|/max|torch| = {w.RelToMax:E2} ({w.RelKey}); worst diff/tol = {w.Ratio:F3} at {w.Where}{strictText}"));
+                context.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{group,-14} max|diff|/max|torch| = {w.RelToMax:E2} ({w.RelKey}); worst diff/tol = {w.Ratio:F3} at {w.Where}"));
             }
 
             if (_failures.Count > 0)
@@ -428,6 +435,6 @@ public sealed class R20ParityTests
             }
         }
 
-        private sealed record Worst(double RelToMax, double Ratio, string Where, double Unused, string RelKey);
+        private sealed record Worst(double RelToMax, double Ratio, string Where, string RelKey);
     }
 }

@@ -28,15 +28,18 @@ internal static class ColumnValues
         ? GenericMethod.Invoke<Func<object>>(typeof(ColumnValues), nameof(VectorReader), vector.ItemType.RawType, null, row, column)
         : GenericMethod.Invoke<Func<object>>(typeof(ColumnValues), nameof(ScalarReader), column.Type.RawType, null, row, column);
 
-    /// <summary>Asserts two tables of values are equal, naming the first row and column that differ.</summary>
-    public static void AssertEqual(List<object[]> expected, List<object[]> actual, string[] names, string what)
+    /// <summary>
+    /// Asserts two tables of values are equal, naming the first row and column that differ. Single values may differ by
+    /// <paramref name="singleTolerance"/> (absolute); everything else must be equal.
+    /// </summary>
+    public static void AssertEqual(List<object[]> expected, List<object[]> actual, string[] names, string what, float singleTolerance = 0)
     {
         Assert.HasCount(expected.Count, actual, $"{what}: row counts differ");
         for (int i = 0; i < expected.Count; i++)
         {
             for (int c = 0; c < names.Length; c++)
             {
-                Assert.IsTrue(Same(expected[i][c], actual[i][c]), $"{what}: row {i}, column '{names[c]}': {Show(expected[i][c])} vs {Show(actual[i][c])}");
+                Assert.IsTrue(Same(expected[i][c], actual[i][c], singleTolerance), $"{what}: row {i}, column '{names[c]}': {Show(expected[i][c])} vs {Show(actual[i][c])}");
             }
         }
     }
@@ -91,7 +94,12 @@ internal static class ColumnValues
 
     private static object Box<T>(T value) => value is ReadOnlyMemory<char> text ? text.ToString() : value!;
 
-    private static bool Same(object a, object b) => a is object[] x && b is object[] y ? x.SequenceEqual(y) : Equals(a, b);
+    private static bool Same(object a, object b, float singleTolerance) => (a, b) switch
+    {
+        (object[] x, object[] y) => x.Length == y.Length && x.Zip(y).All(p => Same(p.First, p.Second, singleTolerance)),
+        (float x, float y) => x.Equals(y) || Math.Abs(x - y) <= singleTolerance,
+        _ => Equals(a, b),
+    };
 
     private static string Show(object value) => value is object[] array ? $"[{string.Join(", ", array)}]" : $"{value}";
 }

@@ -1,9 +1,9 @@
 using ClassyNet.MLNet.Data;
 using ClassyNet.MLNet.Losses;
 using ClassyNet.MLNet.Networks;
-using ClassyNet.MLNet.Tensors;
-using ClassyNet.MLNet.Tensors.Optim;
 using ClassyNet.MLNet.Training;
+using TorchSharp;
+using static TorchSharp.torch;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace ClassyNet.MLNet.Tests.Training;
@@ -20,20 +20,22 @@ public sealed class MultiExitTrainerTests
         var ours = Mlp(ExitClassSets.AllClasses(3, 4));
         new MultiExitTrainer(ours, new MultiExitTrainerOptions { Epochs = 1, BatchSize = 128, Shuffle = false, ExitLossWeights = weights }).Fit(Data);
 
+        // The plain PyTorch-style loop: zero_grad, forward, weighted cross-entropy, backward, step.
         var plain = Mlp(ExitClassSets.AllClasses(3, 4));
-        var adam = new Adam(plain.Parameters());
+        var adam = optim.Adam(plain.parameters());
+        plain.train();
         for (int start = 0; start < Data.Count; start += 128)
         {
-            using var scope = TensorScope.Begin();
-            var x = Tensor.FromArray(Data.Features.AsSpan(start * 2, 128 * 2), 128, 2);
-            var y = Data.Labels.AsSpan(start, 128).ToArray();
-            adam.ZeroGrad();
-            var logits = plain.Forward(x);
-            Tensor loss = Functional.CrossEntropy(logits[0], y) * weights[0];
-            loss = loss + (Functional.CrossEntropy(logits[1], y) * weights[1]);
-            loss = loss + (Functional.CrossEntropy(logits[2], y) * weights[2]);
-            loss.Backward();
-            adam.Step();
+            using var scope = NewDisposeScope();
+            var x = tensor(Data.Features[(start * 2)..((start + 128) * 2)], [128, 2]);
+            var y = tensor(Data.Labels[start..(start + 128)].Select(v => (long)v).ToArray());
+            adam.zero_grad();
+            var logits = plain.forward(x);
+            var loss = nn.functional.cross_entropy(logits[0], y) * weights[0];
+            loss = loss + (nn.functional.cross_entropy(logits[1], y) * weights[1]);
+            loss = loss + (nn.functional.cross_entropy(logits[2], y) * weights[2]);
+            loss.backward();
+            adam.step();
         }
 
         AssertSameParameters(plain, ours);
@@ -98,6 +100,85 @@ public sealed class MultiExitTrainerTests
     }
 
     [TestMethod]
+    public void RunCancelledMidEpochResumesToTheSameWeights()
+    {
+        string dir = Directory.CreateTempSubdirectory("classynet-ckpt").FullName;
+        try
+        {
+            MultiExitTrainerOptions Options(string? path) => new() { Epochs = 2, BatchSize = 32, Seed = 4, CheckpointPath = path };
+            var straight = DropoutMlp(seed: 1);
+            new MultiExitTrainer(straight, Options(null)).Fit(Data);
+
+            string path = Path.Combine(dir, "run.ckpt");
+            using var cts = new CancellationTokenSource();
+            var first = DropoutMlp(seed: 1);
+            int steps = 0;
+            var stopped = new MultiExitTrainer(first, Options(path)).Fit(Data, new SynchronousProgress<TrainingProgress>(_ =>
+            {
+                if (++steps == 21)
+                {
+                    cts.Cancel(); // in epoch 2 (16 steps per epoch), after 5 of its batches
+                }
+            }), cts.Token);
+            Assert.IsTrue(stopped.Cancelled);
+
+            manual_seed(777); // whatever happened to libtorch's generator since, the checkpoint restores it
+            var resumed = DropoutMlp(seed: 2);
+            var trainer = new MultiExitTrainer(resumed, Options(path));
+            var result = trainer.Fit(Data);
+            Assert.AreEqual(2, result.StartEpoch);
+            Assert.AreEqual(32, trainer.StepCount);
+            AssertSameParameters(straight, resumed);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [TestMethod]
+    public void SameSeedGivesTheSameWeightsEvenWithDropout()
+    {
+        var a = DropoutMlp(seed: 1);
+        var b = DropoutMlp(seed: 1);
+        new MultiExitTrainer(a, new MultiExitTrainerOptions { Epochs = 2, BatchSize = 32, Seed = 8 }).Fit(Data);
+        manual_seed(99);
+        new MultiExitTrainer(b, new MultiExitTrainerOptions { Epochs = 2, BatchSize = 32, Seed = 8 }).Fit(Data);
+        AssertSameParameters(a, b);
+    }
+
+    [TestMethod]
+    public void OneTrainingEpochLeavesNoTensorBehind()
+    {
+        var sets = ExitClassSets.Incremental([[0], [1]], 4);
+        var net = Mlp(sets);
+        var options = new MultiExitTrainerOptions { ExitClasses = sets, Epochs = 1, BatchSize = 32, ExitThresholds = [0.5f, 0.5f], InstanceMasking = true, CostMatrices = CostMatrices.Targeted(0.5f, 2f, 1f, 3f), ValidationFraction = 0.2f };
+        new MultiExitTrainer(net, options).Fit(Data); // builds the loss tables and the optimiser state
+        var trainer = new MultiExitTrainer(net, options);
+        long before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        trainer.Fit(Data);
+        long after = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        // The new trainer's Adam state (two tensors per parameter) and loss tables are created before 'before'.
+        Assert.AreEqual(before, after, "an epoch of training and validation must leave the count of live libtorch tensors unchanged");
+    }
+
+    [TestMethod]
+    public void UnknownOrMissingDeviceIsAClearError()
+    {
+        var net = Mlp(ExitClassSets.AllClasses(3, 4));
+        var e = Assert.ThrowsExactly<ArgumentException>(() => new MultiExitTrainer(net, new MultiExitTrainerOptions { Device = "tpu" }));
+        Assert.AreEqual("options.Device", e.ParamName);
+        StringAssert.Contains(e.Message, "'tpu'");
+        if (!cuda.is_available())
+        {
+            e = Assert.ThrowsExactly<ArgumentException>(() => new MultiExitTrainer(net, new MultiExitTrainerOptions { Device = "cuda" }));
+            StringAssert.Contains(e.Message, "CUDA");
+        }
+
+        Assert.AreEqual(DeviceType.CPU, new MultiExitTrainer(net, new MultiExitTrainerOptions { Device = "cpu" }).Device.type);
+    }
+
+    [TestMethod]
     public void CancellationStopsAndSavesACheckpoint()
     {
         string path = Path.Combine(Path.GetTempPath(), $"classynet-cancel-{Guid.NewGuid():N}.ckpt");
@@ -127,13 +208,13 @@ public sealed class MultiExitTrainerTests
             new MultiExitTrainer(other, new MultiExitTrainerOptions { Epochs = 1 }).SaveCheckpoint(path, 1);
 
             var net = Mlp(ExitClassSets.AllClasses(3, 4));
-            var before = net.StateDict().ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
+            var before = net.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.clone());
             var trainer = new MultiExitTrainer(net, new MultiExitTrainerOptions { Epochs = 1 });
             var e = Assert.ThrowsExactly<InvalidDataException>(() => trainer.LoadCheckpoint(path));
             StringAssert.Contains(e.Message, "size mismatch");
-            foreach (var (key, value) in net.StateDict())
+            foreach (var (key, value) in net.state_dict())
             {
-                CollectionAssert.AreEqual(before[key], value.ToArray(), key);
+                Assert.IsTrue(TensorAssert.Same(before[key], value), key);
             }
 
             File.WriteAllBytes(path, [1, 2, 3]);
@@ -184,12 +265,25 @@ public sealed class MultiExitTrainerTests
     private static MultiExitNetwork Mlp(ExitClassSets sets, ulong seed = 3) =>
         Architectures.Mlp(2, [16, 16, 16], 4, sets.OutputCounts(), generator: new Generator(seed));
 
+    /// <summary>An MLP whose exit heads have a hidden layer with dropout, so training draws from libtorch's generator.</summary>
+    private static MultiExitNetwork DropoutMlp(ulong seed)
+    {
+        var head = new ExitBranchOptions { HiddenFeatures = [8], Dropout = 0.5f };
+        var net = new MultiExitNetwork(
+            nn.Sequential(),
+            [nn.Sequential(nn.Linear(2, 16), nn.ReLU()), nn.Sequential(nn.Linear(16, 16), nn.ReLU())],
+            [new ExitBranch(16, 4, head), new ExitBranch(16, 4, head)]);
+        using var generator = new Generator(seed);
+        LayerInit.Reset(net, generator);
+        return net;
+    }
+
     private static void AssertSameParameters(MultiExitNetwork expected, MultiExitNetwork actual)
     {
-        var a = actual.StateDict();
-        foreach (var (key, value) in expected.StateDict())
+        var a = actual.state_dict();
+        foreach (var (key, value) in expected.state_dict())
         {
-            CollectionAssert.AreEqual(value.ToArray(), a[key].ToArray(), $"{key} differs");
+            Assert.IsTrue(TensorAssert.Same(value, a[key]), $"{key} differs");
         }
     }
 

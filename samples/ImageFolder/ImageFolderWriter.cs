@@ -92,7 +92,7 @@ internal static class ImageFolderWriter
 
     /// <summary>
     /// Writes the synthetic colour set: <paramref name="perClass"/> images per class of <see cref="ColourClasses"/>, each
-    /// a square of the class's colour (brightness varied) at a random place on a grey, noisy background. Sizes vary from
+    /// a square of the class's colour (brightness varied) near the centre of a grey, noisy background. Sizes vary from
     /// image to image (<paramref name="minSize"/> to <paramref name="maxSize"/> pixels a side, not square), and every
     /// fifth image is a JPEG, so a pipeline must decode both formats and resize.
     /// </summary>
@@ -111,7 +111,10 @@ internal static class ImageFolderWriter
                     pixels[i] = 0.5f + (0.15f * (float)(rng.NextDouble() - 0.5));
                 }
 
-                int side = Math.Min(h, w) / 2, top = rng.Next(0, h - side + 1), left = rng.Next(0, w - side + 1);
+                // Near the centre, so that ResizeImages' default (IsoCrop: scale, then crop the centre) keeps it.
+                int side = Math.Max(2, (int)(0.6 * Math.Min(h, w))), top = ((h - side) / 2) + rng.Next(-1, 2), left = ((w - side) / 2) + rng.Next(-1, 2);
+                top = Math.Clamp(top, 0, h - side);
+                left = Math.Clamp(left, 0, w - side);
                 float scale = 0.75f + (0.25f * (float)rng.NextDouble());
                 var (r, g, b) = Colours[k];
                 for (int y = top; y < top + side; y++)

@@ -38,7 +38,7 @@ public sealed class ImagePipelineTests
             ExitClasses = ExitClassSets.Incremental([["red"], ["blue"]], train.ClassNames),
             ExitThresholds = [0.5f, 0.5f],
             Epochs = 4,
-            BatchSize = 16,
+            BatchSize = 4,
             LearningRate = 3e-3,
         });
         var pipeline = ml.Transforms.LoadImages("Image", imageFolder: null, inputColumnName: "ImagePath")
@@ -59,7 +59,7 @@ public sealed class ImagePipelineTests
         var scored = model.Transform(labels.Transform(test));
         Assert.AreEqual(TextDataViewType.Instance, scored.Schema["PredictedLabel"].Type, "MapKeyToValue gives the class names back");
         var metrics = ml.MulticlassClassification.Evaluate(scored);
-        Assert.IsGreaterThan(0.7, metrics.MicroAccuracy, $"the colour of the square decides the class; accuracy {metrics.MicroAccuracy:P1}");
+        Assert.IsGreaterThan(0.75, metrics.MicroAccuracy, $"the colour of the square decides the class (0.9 to 1.0 measured for seeds 1 to 4); accuracy {metrics.MicroAccuracy:P1}");
         var rows = ColumnValues.Read(scored, ["ImagePath", .. Outputs]);
         CollectionAssert.IsSubsetOf(rows.Select(r => (string)r[1]).Distinct().ToArray(), train.ClassNames.ToArray());
         Assert.IsTrue(rows.All(r => (int)r[2] is >= 0 and < 3));

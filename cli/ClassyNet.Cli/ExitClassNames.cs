@@ -29,7 +29,7 @@ internal static class ExitClassNames
             }
 
             int near = IndexOf(classNames, name, StringComparison.OrdinalIgnoreCase);
-            throw new CliException($"--exit-classes \"{text}\" names class '{name}', which is not a class of the data; its classes are {string.Join(", ", classNames.Select(n => $"'{n}'"))}." +
+            throw new CliException($"--exit-classes \"{text}\": '{name}' is not a class index or a class name of the data; its classes are {string.Join(", ", classNames.Select(n => $"'{n}'"))}." +
                 (near >= 0 ? $" Did you mean '{classNames[near]}'?" : string.Empty));
         }))));
     }

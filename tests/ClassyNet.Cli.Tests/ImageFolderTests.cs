@@ -97,7 +97,7 @@ public sealed class ImageFolderTests
         ErrorTests.AssertUserError(CliRun.Invoke("train", "--dataset", "csv", "--data", dir.File("d.csv"), "--image-size", "8", "--out", model), "--image-size and --channels apply to --dataset folder:ROOT only");
         ErrorTests.AssertUserError(CliRun.Invoke("train", "--dataset", "folder:" + colours, "--channels", "2", "--out", model), "--channels must be 1 (grey) or 3 (RGB); got 2");
         ErrorTests.AssertUserError(CliRun.Invoke("train", "--dataset", "folder:" + colours, "--image-size", "6", "--exit-classes", "Red;blue", "--out", model),
-            "--exit-classes \"Red;blue\" names class 'Red', which is not a class of the data; its classes are 'blue', 'green', 'red', 'yellow'. Did you mean 'red'?");
+            "--exit-classes \"Red;blue\": 'Red' is not a class index or a class name of the data; its classes are 'blue', 'green', 'red', 'yellow'. Did you mean 'red'?");
 
         string broken = Path.Combine(colours, "green", "broken.png");
         File.WriteAllText(broken, "not a png");

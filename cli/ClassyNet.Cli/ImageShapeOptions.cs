@@ -8,9 +8,9 @@ namespace ClassyNet.Cli;
 /// </summary>
 internal sealed class ImageShapeOptions
 {
-    public Option<int?> Size { get; } = new("--image-size") { Description = $"folder: datasets only: resize images to N x N pixels (default {ImageFolderDataset.DefaultImageSize})." };
+    public Option<int?> Size { get; } = new("--image-size") { Description = $"Image folders (--dataset folder:ROOT) only: resize the images to N x N pixels (default {ImageFolderDataset.DefaultImageSize})." };
 
-    public Option<int?> Channels { get; } = new("--channels") { Description = $"folder: datasets only: 3 (RGB, default) or 1 (grey)." };
+    public Option<int?> Channels { get; } = new("--channels") { Description = "Image folders (--dataset folder:ROOT) only: 3 (RGB, default) or 1 (grey) channels." };
 
     public void AddTo(Command command)
     {

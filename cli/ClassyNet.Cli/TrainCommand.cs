@@ -21,7 +21,7 @@ internal static class TrainCommand
         var exits = new Option<string?>("--exits") { Description = "ResNet exit layers, e.g. 7,13,20 (default: evenly spaced, the paper's for ResNet-110)." };
         var widths = new Option<string?>("--widths") { Description = "MLP stage widths, one per exit, e.g. 256,128,64 (default 128 each)." };
         var mode = new Option<string>("--mode") { Description = "baseline, branchynet (bn), cn or cn+c.", DefaultValueFactory = _ => "cn" };
-        var exitClasses = new Option<string?>("--exit-classes") { Description = "Priority classes per early exit: \"9;8;6\" (groups by ';', classes by ','). With ic each exit also answers for the earlier exits' classes. Default 9;8 (or the preset's)." };
+        var exitClasses = new Option<string?>("--exit-classes") { Description = "Priority classes per early exit: \"9;8;6\" or by name, \"Ankle boot;Bag\" (groups by ';', classes by ','). With ic each exit also answers for the earlier exits' classes. Default 9;8 (or the preset's)." };
         var scheme = new Option<string>("--scheme") { Description = "ic (incremental) or mc (mutually exclusive).", DefaultValueFactory = _ => "ic" };
         var weights = new Option<string?>("--weights") { Description = "Exit loss weights, one per exit, e.g. 0.4,0.3,0.3." };
         var thresholds = new Option<string?>("--thresholds") { Description = "Entropy thresholds of the early exits, e.g. 0.3,0.2." };

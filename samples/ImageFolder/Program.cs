@@ -12,6 +12,7 @@ using ClassyNet.MLNet.Estimators;
 using ClassyNet.MLNet.Inference;
 using ClassyNet.MLNet.Losses;
 using ClassyNet.MLNet.Networks;
+using ClassyNet.MLNet.Transformers;
 using ClassyNet.Samples.ImageFolder;
 using Microsoft.ML;
 using Microsoft.ML.Data;
@@ -96,20 +97,23 @@ var trainer = ml.MulticlassClassification.Trainers.ClassyNet(new ClassyNetTraine
     Epochs = epochs,
     BatchSize = 32,
     ValidationFraction = 0.2f,                                            // held out of training ...
-    CalibrateThresholds = new ThresholdCalibrationOptions { MaxAccuracyDrop = 0.02 }, // ... to choose the exit thresholds
+    CalibrateThresholds = new ThresholdCalibrationOptions { MaxAccuracyDrop = 0.05 }, // ... to choose the exit thresholds
 });
 var pipeline = images
     .Append(ml.Transforms.ExtractPixels("Features", "Image", colorsToExtract: grayscale ? ImagePixelExtractingEstimator.ColorBits.Red : ImagePixelExtractingEstimator.ColorBits.Rgb, scaleImage: 1f / 255))
     .Append(trainer)
     .Append(ml.Transforms.Conversion.MapKeyToValue("PredictedLabel"));
 
-Console.WriteLine($"Training ResNet-8 (3 exits) on {train.GetRowCount()} images, {imageSize}x{imageSize} {(grayscale ? "grey" : "RGB")}; {exitClasses}");
+Console.WriteLine($"Training ResNet-8 (3 exits) on {train.GetRowCount()} images (a fifth held out), {imageSize}x{imageSize} {(grayscale ? "grey" : "RGB")}; {exitClasses}");
 var keyedTrain = labels.Transform(train);
 var model = pipeline.Fit(keyedTrain);
 foreach (var epoch in trainer.LastTrainingResult!.Epochs)
 {
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  epoch {epoch.Epoch}: loss {epoch.Loss:F3}, {epoch.SamplesPerSecond:F0} images/s"));
 }
+
+var thresholds = ((IEnumerable<ITransformer>)model).OfType<EarlyExitScoringTransformer>().Single().Model.Thresholds;
+Console.WriteLine($"Entropy thresholds calibrated on the held-out images (accuracy within 5 points of the final exit's): [{string.Join(", ", thresholds.Select(t => t.ToString("G3", CultureInfo.InvariantCulture)))}]");
 
 var scored = model.Transform(labels.Transform(test));
 var metrics = ml.MulticlassClassification.Evaluate(scored);

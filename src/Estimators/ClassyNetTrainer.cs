@@ -169,7 +169,7 @@ public sealed partial class ClassyNetTrainer : IEstimator<EarlyExitScoringTransf
         {
             if (spec.Kind != NetworkKind.Mlp && shape.Length != 3)
             {
-                throw SchemaErrors.Mismatch("input", "features", features.Column.Name, $"image features [C, H, W] to size {spec}", type.ToString()!,
+                throw SchemaErrors.Mismatch("input", "features", features.Column.Name, $"image features [C, H, W] to size the {NetworkSpec.KindName(spec.Kind)} from", type.ToString()!,
                     $"A flat vector has no image shape: keep the dimensions of ML.NET's ExtractPixels (or declare [VectorType(C, H, W)]), or give the shape with {nameof(ClassyNetTrainer)}.{nameof(Options)}.{nameof(Options.ImageShape)}.");
             }
 

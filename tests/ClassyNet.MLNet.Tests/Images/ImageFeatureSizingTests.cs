@@ -24,7 +24,7 @@ public sealed class ImageFeatureSizingTests
         var flat = Keyed(ml, ml.Data.LoadFromEnumerable(Rows<FlatRow>()));
         var trainer = ml.MulticlassClassification.Trainers.BranchyNet(architecture: NetworkSpec.ResNet(8, [3, 5, 8]), epochs: 1);
         var error = Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => trainer.Fit(flat));
-        StringAssert.Contains(error.Message, "features column 'Features': expected image features [C, H, W] to size resnet-8 exits after layers [3, 5, 8], sized from the data, got Vector<Single, 48>");
+        StringAssert.Contains(error.Message, "features column 'Features': expected image features [C, H, W] to size the resnet from, got Vector<Single, 48>. A flat vector has no image shape");
         StringAssert.Contains(error.Message, "ClassyNetTrainer.Options.ImageShape");
 
         // An MLP needs no image shape: it is sized from the vector's length.

@@ -18,7 +18,8 @@ public sealed class ImageFolderSampleTests
         Assert.AreEqual(0, code, output);
         StringAssert.Contains(output, "train: 48 images in 4 classes (blue, green, red, yellow)");
         StringAssert.Contains(output, "test: 12 images in 4 classes");
-        StringAssert.Contains(output, "Training ResNet-8 (3 exits) on 48 images, 8x8 RGB; Incremental: E1 {blue} | E2 {blue, green} | E3 all");
+        StringAssert.Contains(output, "Training ResNet-8 (3 exits) on 48 images (a fifth held out), 8x8 RGB; Incremental: E1 {blue} | E2 {blue, green} | E3 all");
+        StringAssert.Contains(output, "Entropy thresholds calibrated on the held-out images");
         StringAssert.Contains(output, "Test: 12 images, accuracy");
         foreach (var colour in new[] { "blue", "green", "red", "yellow" })
         {

@@ -19,7 +19,7 @@ public sealed class ReadmeImagesTests
         StringAssert.Contains(code, "LoadImageFolder", "the section's first C# block is the image pipeline");
 
         using var dir = new TempDirectory();
-        foreach (var (split, perClass, seed) in new[] { ("train", 16, 1), ("test", 4, 2) })
+        foreach (var (split, perClass, seed) in new[] { ("train", 10, 1), ("test", 3, 2) })
         {
             string folder = Path.Combine(dir.Path, "photos", split);
             ImageFolderWriter.WriteColours(folder, perClass, seed, minSize: 10, maxSize: 20);

@@ -10,7 +10,7 @@ internal static class CalibrateCommand
     public static Command Create(CliContext context)
     {
         var model = new Argument<string>("model") { Description = "Model bundle (zip); its thresholds are replaced (atomically) unless --out is given." };
-        var dataset = new Option<string>("--dataset") { Description = "fashion-mnist, cifar10, svhn or csv.", Required = true };
+        var dataset = new Option<string>("--dataset") { Description = "fashion-mnist, cifar10, svhn, csv or folder:ROOT (see 'train --help').", Required = true };
         var data = new Option<string?>("--data") { Description = "Dataset folder or CSV file." };
         var split = new Option<string>("--split") { Description = "validation (default: the part of the training data the model held out), train or test.", DefaultValueFactory = _ => "validation" };
         var limit = new Option<int?>("--limit") { Description = "Use only the first N samples." };

@@ -5,10 +5,15 @@ namespace ClassyNet.Cli;
 /// <summary>Loads the datasets the CLI knows, with errors that say how to get missing data.</summary>
 internal static class DataSource
 {
-    public static readonly string[] Names = ["fashion-mnist", "cifar10", "svhn", "csv"];
+    public static readonly string[] Names = ["fashion-mnist", "cifar10", "svhn", "csv", "folder:ROOT"];
 
     public static string Normalize(string? dataset)
     {
+        if (ImageFolderDataset.TryParse(dataset, out string root))
+        {
+            return ImageFolderDataset.Prefix + root;
+        }
+
         string name = (dataset ?? string.Empty).Trim().ToLowerInvariant() switch
         {
             "fashion-mnist" or "fashionmnist" or "fmnist" => "fashion-mnist",
@@ -21,7 +26,7 @@ internal static class DataSource
     }
 
     /// <summary>Loads <paramref name="split"/> ("train" or "test") of a dataset.</summary>
-    public static (TensorDataset Data, IReadOnlyList<string> ClassNames) Load(string dataset, string? data, string split, int? limit, string? labelColumn = null, IReadOnlyList<string>? knownClassNames = null)
+    public static (TensorDataset Data, IReadOnlyList<string> ClassNames) Load(string dataset, string? data, string split, int? limit, string? labelColumn = null, IReadOnlyList<string>? knownClassNames = null, IReadOnlyList<int>? imageShape = null, CliOutput? output = null)
     {
         if (limit is < 1)
         {
@@ -29,6 +34,11 @@ internal static class DataSource
         }
 
         bool train = split == "train";
+        if (ImageFolderDataset.TryParse(dataset, out string root))
+        {
+            return ImageFolderDataset.Load(root, data, split, limit, knownClassNames, imageShape, output);
+        }
+
         switch (Normalize(dataset))
         {
             case "fashion-mnist":

@@ -12,7 +12,7 @@ internal static class EvaluateCommand
     public static Command Create(CliContext context)
     {
         var model = new Argument<string>("model") { Description = "Model bundle (zip) written by 'classynet train'." };
-        var dataset = new Option<string>("--dataset") { Description = "fashion-mnist, cifar10, svhn or csv.", Required = true };
+        var dataset = new Option<string>("--dataset") { Description = "fashion-mnist, cifar10, svhn, csv or folder:ROOT (see 'train --help').", Required = true };
         var data = new Option<string?>("--data") { Description = "Dataset folder or CSV file (see 'train --help')." };
         var split = new Option<string>("--split") { Description = "train, test or validation (the part of the training data the model held out).", DefaultValueFactory = _ => "test" };
         var limit = new Option<int?>("--limit") { Description = "Use only the first N samples." };

@@ -40,7 +40,7 @@ internal static class ModelData
             float fraction = Meta(model, "validationFraction", 0f);
             int seed = (int)Meta(model, "seed", 0f);
             int? trainLimit = model.Metadata.TryGetValue("trainLimit", out var tl) && int.TryParse(tl, CultureInfo.InvariantCulture, out int t) ? t : null;
-            (loaded, names) = DataSource.Load(name, data, "train", trainLimit, labelColumn, name == "csv" ? model.ClassNames : null);
+            (loaded, names) = DataSource.Load(name, data, "train", trainLimit, labelColumn, model.ClassNames, ImageFolderDataset.ImageShape(model), output);
             var (_, held) = MultiExitTrainer.SplitValidation(loaded, fraction, seed);
             if (held is null)
             {
@@ -60,7 +60,7 @@ internal static class ModelData
         }
         else
         {
-            (loaded, names) = DataSource.Load(name, data, split, limit, labelColumn, name == "csv" ? model.ClassNames : null);
+            (loaded, names) = DataSource.Load(name, data, split, limit, labelColumn, model.ClassNames, ImageFolderDataset.ImageShape(model), output);
             description = $"{name} {split} split";
         }
 

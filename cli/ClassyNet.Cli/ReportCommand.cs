@@ -24,7 +24,7 @@ internal static class ReportCommand
         var models = new Option<string[]>("--models") { Description = "Model bundles to compare, e.g. base.zip bn.zip cn.zip cnc.zip.", Required = true, AllowMultipleArgumentsPerToken = true, Arity = ArgumentArity.OneOrMore };
         var names = new Option<string?>("--names") { Description = "Display names, comma separated (default: the models' modes: Baseline, BN, CN, CN+C)." };
         var baseline = new Option<string?>("--baseline") { Description = "Name or file of the reference model for speedups (default: the model trained with --mode baseline, else the first)." };
-        var dataset = new Option<string>("--dataset") { Description = "fashion-mnist, cifar10, svhn or csv.", Required = true };
+        var dataset = new Option<string>("--dataset") { Description = "fashion-mnist, cifar10, svhn, csv or folder:ROOT (see 'train --help').", Required = true };
         var data = new Option<string?>("--data") { Description = "Dataset folder or CSV file." };
         var split = new Option<string>("--split") { Description = "train, test or validation.", DefaultValueFactory = _ => "test" };
         var limit = new Option<int?>("--limit") { Description = "Use only the first N samples." };
@@ -365,6 +365,7 @@ internal static class ReportCommand
         "fashion-mnist" => "Fashion-MNIST",
         "cifar10" => "CIFAR-10",
         "svhn" => "SVHN",
+        var name when name.StartsWith(ImageFolderDataset.Prefix, StringComparison.Ordinal) => $"Images in {name[ImageFolderDataset.Prefix.Length..]}",
         _ => "CSV",
     };
 

@@ -13,7 +13,7 @@ internal static class TrainCommand
 {
     public static Command Create(CliContext context)
     {
-        var dataset = new Option<string>("--dataset") { Description = "fashion-mnist, cifar10, svhn or csv.", Required = true };
+        var dataset = new Option<string>("--dataset") { Description = "fashion-mnist, cifar10, svhn, csv or folder:ROOT (your images, one sub-folder per class).", Required = true };
         var data = new Option<string?>("--data") { Description = "Dataset folder (fashion-mnist: default /usr/share/datasets/fashion-mnist; cifar10: cifar-10-batches-bin; svhn: folder of train_32x32.mat/test_32x32.mat) or the CSV file." };
         var labelColumn = new Option<string?>("--label-column") { Description = "CSV only: the label column's header name or 0-based index (default: the column named 'label', else the first)." };
         var preset = new Option<string?>("--preset") { Description = "Named setup: " + string.Join(", ", NamedPreset.All.Select(p => p.Name)) + ". Explicit options override it." };
@@ -21,7 +21,7 @@ internal static class TrainCommand
         var exits = new Option<string?>("--exits") { Description = "ResNet exit layers, e.g. 7,13,20 (default: evenly spaced, the paper's for ResNet-110)." };
         var widths = new Option<string?>("--widths") { Description = "MLP stage widths, one per exit, e.g. 256,128,64 (default 128 each)." };
         var mode = new Option<string>("--mode") { Description = "baseline, branchynet (bn), cn or cn+c.", DefaultValueFactory = _ => "cn" };
-        var exitClasses = new Option<string?>("--exit-classes") { Description = "Priority classes per early exit: \"9;8;6\" (groups by ';', classes by ','). With ic each exit also answers for the earlier exits' classes. Default 9;8 (or the preset's)." };
+        var exitClasses = new Option<string?>("--exit-classes") { Description = "Priority classes per early exit: \"9;8;6\" or by name, \"Ankle boot;Bag\" (groups by ';', classes by ','). With ic each exit also answers for the earlier exits' classes. Default 9;8 (or the preset's)." };
         var scheme = new Option<string>("--scheme") { Description = "ic (incremental) or mc (mutually exclusive).", DefaultValueFactory = _ => "ic" };
         var weights = new Option<string?>("--weights") { Description = "Exit loss weights, one per exit, e.g. 0.4,0.3,0.3." };
         var thresholds = new Option<string?>("--thresholds") { Description = "Entropy thresholds of the early exits, e.g. 0.3,0.2." };
@@ -36,16 +36,18 @@ internal static class TrainCommand
         var output = new Option<string>("--out") { Description = "Model bundle to write (zip).", Required = true };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Checkpoint file (default: <out>.ckpt). Written every epoch and on Ctrl+C." };
         var resume = new Option<bool>("--resume") { Description = "Continue from the checkpoint left by an interrupted run." };
+        var imageShape = new ImageShapeOptions();
         var device = new Option<string>("--device") { Description = "libtorch device: cpu, cuda or cuda:N (CUDA needs a CUDA build of TorchSharp instead of TorchSharp-cpu).", DefaultValueFactory = _ => "cpu" };
         var command = new Command("train", "Train a multi-exit network (Baseline, BranchyNet, CN or CN+C) and write a model bundle. CSV format: one sample per line, comma separated (tab for .tsv), optional header, a label column (class index or name) and numeric feature columns.")
         {
             dataset, data, labelColumn, preset, arch, exits, widths, mode, exitClasses, scheme, weights, thresholds, costs, epochs, batchSize, lr, seed, trainLimit, validationFraction, normalize, output, checkpoint, resume, device,
         };
+        imageShape.AddTo(command);
         command.SetAction(result => Run(context, new Settings(
             result.GetValue(dataset)!, result.GetValue(data), result.GetValue(labelColumn), result.GetValue(preset), result.GetValue(arch), result.GetValue(exits), result.GetValue(widths),
             result.GetValue(mode)!, result.GetValue(exitClasses), result.GetValue(scheme)!, result.GetValue(weights), result.GetValue(thresholds), result.GetValue(costs),
             result.GetValue(epochs), result.GetValue(batchSize), result.GetValue(lr), result.GetValue(seed), result.GetValue(trainLimit), result.GetValue(validationFraction),
-            result.GetValue(normalize)!, result.GetValue(output)!, result.GetValue(checkpoint), result.GetValue(resume), result.GetValue(device)!)));
+            result.GetValue(normalize)!, result.GetValue(output)!, result.GetValue(checkpoint), result.GetValue(resume), result.GetValue(device)!) { ImageShape = imageShape.Shape(result, result.GetValue(dataset)) }));
         return command;
     }
 
@@ -97,10 +99,10 @@ internal static class TrainCommand
         }
 
         o.Line($"Loading {datasetName} (train split{(s.TrainLimit is int l ? $", first {l}" : string.Empty)}) ...");
-        var (train, classNames) = DataSource.Load(datasetName, s.Data, "train", s.TrainLimit, s.LabelColumn);
+        var (train, classNames) = DataSource.Load(datasetName, s.Data, "train", s.TrainLimit, s.LabelColumn, imageShape: s.ImageShape, output: o);
         int classes = classNames.Count;
         string exitClassText = s.ExitClasses ?? named?.ExitClasses ?? DefaultExitClasses(classes, exitLayers?.Length ?? widthValues?.Length ?? 3);
-        var priorities = CliParsing.ExitClasses(exitClassText, classes);
+        var priorities = CliParsing.ExitClasses(ExitClassNames.ToIndices(exitClassText, classNames), classes);
         int exitCount = priorities.Length + 1;
         var weightsUsed = weightValues ?? (named is not null && named.Weights.Length == exitCount ? named.Weights : DefaultWeights(exitCount));
         var thresholdsUsed = thresholdValues ?? (named is not null && named.Thresholds.Length == exitCount - 1 ? named.Thresholds : DefaultThresholds(exitCount));
@@ -193,6 +195,7 @@ internal static class TrainCommand
             ["seed"] = s.Seed.ToString(CultureInfo.InvariantCulture),
             ["trainLimit"] = s.TrainLimit?.ToString(CultureInfo.InvariantCulture) ?? string.Empty,
             ["trainSamples"] = train.Count.ToString(CultureInfo.InvariantCulture),
+            ["sampleShape"] = string.Join(",", train.SampleShape),
             ["validationFraction"] = s.ValidationFraction.ToString("R", CultureInfo.InvariantCulture),
             ["labelColumn"] = s.LabelColumn ?? string.Empty,
             ["trainSeconds"] = watch.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture),
@@ -251,7 +254,10 @@ internal static class TrainCommand
     private sealed record Settings(
         string Dataset, string? Data, string? LabelColumn, string? Preset, string? Arch, string? Exits, string? Widths, string Mode, string? ExitClasses, string Scheme,
         string? Weights, string? Thresholds, string? Costs, int Epochs, int BatchSize, double LearningRate, int Seed, int? TrainLimit, float ValidationFraction,
-        string Normalize, string Out, string? Checkpoint, bool Resume, string Device);
+        string Normalize, string Out, string? Checkpoint, bool Resume, string Device)
+    {
+        public int[]? ImageShape { get; init; }
+    }
 
     /// <summary>Calls back on the training thread (Progress&lt;T&gt; would post to the thread pool).</summary>
     private sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>

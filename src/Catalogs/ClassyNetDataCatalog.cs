@@ -5,7 +5,7 @@ namespace ClassyNet.MLNet;
 
 /// <summary>
 /// Image datasets as streaming ML.NET data views, on ML.NET's data catalog (<c>mlContext.Data.LoadFashionMnist(...)</c>
-/// and the like). Each view has <c>Label</c> (Single, the class 0..9) and <c>Features</c> (Vector&lt;Single&gt; [C, H, W],
+/// and the like; <c>LoadImageFolder</c> for a folder of image files, see its own description). Each of the others has <c>Label</c> (Single, the class 0..9) and <c>Features</c> (Vector&lt;Single&gt; [C, H, W],
 /// pixels / 255); pixels stay bytes until a cursor reads a row, cursors can shuffle, and a file that is not what it
 /// should be gives an <see cref="InvalidDataException"/> naming it. Map the label to a key with
 /// <c>mlContext.Transforms.Conversion.MapValueToKey("Label")</c> before a ClassyNet trainer.
@@ -107,6 +107,24 @@ public static class ClassyNetDataCatalog
         }
 
         return new ImageDataView(new SvhnImageSource($"SVHN '{matFile}'", pixels, labels));
+    }
+
+    /// <summary>
+    /// A folder of labelled images, one sub-folder per class (<c>root/&lt;class&gt;/&lt;image&gt;.png</c>), as a data view of
+    /// <c>ImagePath</c> (Text, full path) and <c>Label</c> (Text, the class folder's name) for ML.NET's image transforms:
+    /// <c>MapValueToKey("Label")</c> (the class names become the key's KeyValues), <c>LoadImages</c>,
+    /// <c>ResizeImages</c>, optionally <c>ConvertToGrayscale</c>, and <c>ExtractPixels</c> (Features [C, H, W]).
+    /// Only paths are listed here; pixels are read when a cursor reaches a row. Non-image files are skipped and listed in
+    /// <see cref="ImageFolderDataView.SkippedPaths"/>; a file with an image extension that is not an image stops loading
+    /// with an <see cref="InvalidDataException"/> naming it (see <see cref="ImageFolderDataView"/> for every rule).
+    /// </summary>
+    /// <param name="catalog">ML.NET's data catalog.</param>
+    /// <param name="root">The folder holding one sub-folder per class.</param>
+    /// <returns>The view, with the classes found (<see cref="ImageFolderDataView.ClassNames"/>), the empty class folders and the skipped paths.</returns>
+    public static ImageFolderDataView LoadImageFolder(this DataOperationsCatalog catalog, string root)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        return new ImageFolderDataView(root);
     }
 
     private static ImageDataView FromIdx(IdxFile images, IdxFile labels, string imagesPath, string labelsPath, int? maxLabel)

@@ -24,13 +24,24 @@ public sealed partial class ClassyNetTrainer
         public string FeatureColumnName { get; set; } = "Features";
 
         /// <summary>
-        /// The architecture, e.g. <c>NetworkSpec.ResNet(20, [7, 13, 20], inChannels: 1, imageSize: 28, classes: 10)</c>:
-        /// its input must take the features column (same [C, H, W], or a flat vector of the same size) and its class
-        /// count must be the label's; its exit outputs are set from <see cref="ExitClasses"/>. Default null: sized from
-        /// the data, a ResNet-20 with exits after layers 7, 13 and 20 for [C, H, H] image features, else an MLP with
-        /// stages of 256, 128 and 64 units.
+        /// The architecture. Unsized (<c>NetworkSpec.ResNet(20, exitsAfterLayer: [7, 13, 20])</c>,
+        /// <c>NetworkSpec.Mlp(widths: [256, 128, 64])</c>, <c>NetworkSpec.AlexNet()</c>): sized from the data, the image
+        /// networks from the features' [C, H, W] (the dimensions of ML.NET's <c>ExtractPixels</c> output, or
+        /// <see cref="ImageShape"/> for a flat vector) and every kind from the label's class count. Sized
+        /// (<c>NetworkSpec.ResNet(20, [7, 13, 20], inChannels: 1, imageSize: 28, classes: 10)</c>): its input must take
+        /// the features column (same [C, H, W], or a flat vector of the same size) and its class count must be the
+        /// label's. Either way its exit outputs are set from <see cref="ExitClasses"/>. Default null: a ResNet-20 with
+        /// exits after layers 7, 13 and 20 for [C, H, H] image features, else an MLP with stages of 256, 128 and 64 units.
         /// </summary>
         public NetworkSpec? Architecture { get; set; }
+
+        /// <summary>
+        /// The image shape [C, H, W] of a features column that is a flat vector (from a text loader, <c>Concatenate</c>
+        /// or a <c>float[]</c> without <c>VectorType(C, H, W)</c>), so that an image network can be sized from it; must
+        /// hold as many values as the column, and agree with its dimensions when it has [C, H, W]. Default null: the
+        /// column's own dimensions (ML.NET's <c>ExtractPixels</c> gives [C, H, W]).
+        /// </summary>
+        public IReadOnlyList<int>? ImageShape { get; set; }
 
         /// <summary>Class sets S_1..S_M of the exits (MC or IC, with or without the bag), in the label's values. Default null: every exit answers for every class (BranchyNet).</summary>
         public ExitClassSets? ExitClasses { get; set; }

@@ -19,7 +19,9 @@ namespace ClassyNet.MLNet.Estimators;
 /// KeyValues, since with ML.NET's default ByOccurrence order key k is not class k - 1. Rows with a missing label (key 0)
 /// are skipped and counted in <see cref="LastSkippedRowCount"/>; a key above the count stops training with an error
 /// naming the column and row.</para>
-/// <para>Features are a known-size Vector&lt;Single&gt;; images keep their [C, H, W] dimensions. NaN or infinite features
+/// <para>Features are a known-size Vector&lt;Single&gt;; images keep their [C, H, W] dimensions (ML.NET's <c>ExtractPixels</c>
+/// output has them), from which an unsized or default architecture is sized; a flat vector takes its image shape from
+/// <see cref="Options.ImageShape"/>. NaN or infinite features
 /// stop training with an error naming the column, row and slot. Training streams the view in batches through
 /// <see cref="MultiExitTrainer.Fit(ITrainingBatchSource, IProgress{TrainingProgress}, CancellationToken)"/>.</para>
 /// </remarks>
@@ -74,7 +76,7 @@ public sealed partial class ClassyNetTrainer : IEstimator<EarlyExitScoringTransf
         var label = LabelColumn.Bind(input.Schema, options.LabelColumnName, nameof(input));
         var features = FeatureColumn.Bind(input.Schema, options.FeatureColumnName, nameof(input));
         int k = label.ClassCount;
-        var spec = Retarget(options.Architecture, features, k, options.LabelColumnName);
+        var spec = Retarget(options.Architecture, features, options.ImageShape, k, options.LabelColumnName);
         var sets = options.ExitClasses is null ? ExitClassSets.AllClasses(spec.ExitCount, k) : label.MapSets(options.ExitClasses, "options.ExitClasses");
         if (sets.ExitCount != spec.ExitCount)
         {
@@ -138,31 +140,54 @@ public sealed partial class ClassyNetTrainer : IEstimator<EarlyExitScoringTransf
         ArgumentNullException.ThrowIfNull(inputSchema);
         var keyValueType = LabelColumn.CheckShape(inputSchema, options.LabelColumnName, nameof(inputSchema));
         FeatureColumn.CheckShape(inputSchema, options.FeatureColumnName, nameof(inputSchema));
-        int k = options.ExitClasses?.ClassCount ?? options.Architecture?.Classes ?? 2;
+        int k = options.ExitClasses?.ClassCount ?? (options.Architecture is { IsSized: true } a ? a.Classes : 2);
         return SchemaShapes.Append(inputSchema, EarlyExitScoringTransformer.OutputColumns(ClassValues.Placeholder(keyValueType, k), [string.Empty], [0], 0));
     }
 
     /// <summary>
-    /// The architecture for <paramref name="features"/> and <paramref name="classes"/> classes: the default one sized
-    /// from the data, or <paramref name="spec"/> after checking that its input takes the features (an image network also
-    /// takes a flat vector of the same size) and that it has <paramref name="classes"/> classes.
+    /// The architecture for <paramref name="features"/> and <paramref name="classes"/> classes: the default one or an
+    /// unsized <paramref name="spec"/> sized from the data, or a sized <paramref name="spec"/> after checking that its
+    /// input takes the features (an image network also takes a flat vector of the same size) and that it has
+    /// <paramref name="classes"/> classes.
     /// </summary>
-    private static NetworkSpec Retarget(NetworkSpec? spec, FeatureColumn features, int classes, string labelColumn)
+    private static NetworkSpec Retarget(NetworkSpec? spec, FeatureColumn features, IReadOnlyList<int>? imageShape, int classes, string labelColumn)
     {
         var type = features.Type;
-        var dims = type.Dimensions;
-        bool image = dims.Length == 3 && dims[1] == dims[2];
+        var shape = SampleShape(features, imageShape);
         if (spec is null)
         {
-            return image ? NetworkSpec.ResNet(20, [7, 13, 20], dims[0], dims[1], classes) : NetworkSpec.Mlp(type.Size, [256, 128, 64], classes);
+            if (shape.Length != 3)
+            {
+                return NetworkSpec.Mlp(type.Size, [256, 128, 64], classes);
+            }
+
+            CheckSquare(features, shape, "the default architecture (ResNet-20)");
+            return NetworkSpec.ResNet(20, [7, 13, 20], shape[0], shape[1], classes);
         }
 
-        var shape = spec.InputShape;
-        int size = shape.Aggregate(1, (a, d) => a * d);
-        bool fits = type.Size == size && (dims.Length == 1 || shape.Count == 1 || dims.SequenceEqual(shape));
+        if (!spec.IsSized)
+        {
+            if (spec.Kind != NetworkKind.Mlp && shape.Length != 3)
+            {
+                throw SchemaErrors.Mismatch("input", "features", features.Column.Name, $"image features [C, H, W] to size the {NetworkSpec.KindName(spec.Kind)} from", type.ToString()!,
+                    $"A flat vector has no image shape: keep the dimensions of ML.NET's ExtractPixels (or declare [VectorType(C, H, W)]), or give the shape with {nameof(ClassyNetTrainer)}.{nameof(Options)}.{nameof(Options.ImageShape)}.");
+            }
+
+            if (spec.Kind != NetworkKind.Mlp)
+            {
+                CheckSquare(features, shape, spec.ToString());
+            }
+
+            return spec.SizedFor(shape, classes);
+        }
+
+        var input = spec.InputShape;
+        var dims = type.Dimensions;
+        bool fits = type.Size == input.Aggregate(1, (a, d) => a * d) && (dims.Length == 1 || input.Count == 1 || dims.SequenceEqual(input));
         if (!fits)
         {
-            throw SchemaErrors.Mismatch("input", "features", features.Column.Name, $"Vector<Single, {string.Join(", ", shape)}> (the input of {spec})", type.ToString()!);
+            throw SchemaErrors.Mismatch("input", "features", features.Column.Name, $"Vector<Single, {string.Join(", ", input)}> (the input of {spec})", type.ToString()!,
+                "Give the architecture without sizes (e.g. NetworkSpec.ResNet(depth, exitsAfterLayer)) to size it from the data.");
         }
 
         if (spec.Classes != classes)
@@ -171,5 +196,45 @@ public sealed partial class ClassyNetTrainer : IEstimator<EarlyExitScoringTransf
         }
 
         return spec;
+    }
+
+    /// <summary>
+    /// One sample's shape: <paramref name="imageShape"/> when given (checked against the column), else the column's
+    /// [C, H, W] dimensions, else [size] (a flat vector).
+    /// </summary>
+    private static int[] SampleShape(FeatureColumn features, IReadOnlyList<int>? imageShape)
+    {
+        var type = features.Type;
+        var dims = type.Dimensions;
+        if (imageShape is null)
+        {
+            return dims.Length == 3 ? [.. dims] : [type.Size];
+        }
+
+        string given = $"[{string.Join(", ", imageShape)}]";
+        if (imageShape.Count != 3 || imageShape.Any(d => d < 1))
+        {
+            throw new ArgumentOutOfRangeException("options.ImageShape", $"ImageShape {given} must be [C, H, W] with positive dimensions.");
+        }
+
+        long size = imageShape.Aggregate(1L, (a, d) => a * d);
+        if (size != type.Size || (dims.Length == 3 && !dims.SequenceEqual(imageShape)))
+        {
+            throw new ArgumentOutOfRangeException("options.ImageShape", $"ImageShape {given} ({size} values) does not fit features column '{features.Column.Name}' ({type}).");
+        }
+
+        return [.. imageShape];
+    }
+
+    /// <summary>Refuses image features that are not square (or too small), naming the column and what to change.</summary>
+    private static void CheckSquare(FeatureColumn features, int[] shape, string network)
+    {
+        if (shape[1] == shape[2] && shape[1] >= 4)
+        {
+            return;
+        }
+
+        throw SchemaErrors.Mismatch("input", "features", features.Column.Name, $"square images [C, H, H] with H >= 4 for {network}", $"{features.Type} read as [{string.Join(", ", shape)}]",
+            "ClassyNet reads image features as [C, H, W] (ExtractPixels' default layout, not interleavePixelColors: true); resize to a square with ResizeImages(imageWidth: N, imageHeight: N), or set Options.Architecture (an MLP takes any shape).");
     }
 }

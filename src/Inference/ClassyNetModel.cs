@@ -368,6 +368,11 @@ public sealed class ClassyNetModel
             throw Invalid(source, $"{SpecEntry}: {e.Message}", e);
         }
 
+        if (!spec.IsSized)
+        {
+            throw Invalid(source, $"{SpecEntry}: the spec has no input size or class count ({spec})");
+        }
+
         var sets = ReadExitClasses(Required(manifest, "exitClasses", source), source);
         var thresholds = Required(manifest, "thresholds", source).EnumerateArray().Select(t => t.GetSingle()).ToArray();
         var policy = Required(manifest, "policy", source).GetString() switch

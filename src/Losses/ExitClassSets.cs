@@ -7,15 +7,23 @@ namespace ClassyNet.MLNet.Losses;
 /// classes the exit favours (used by cost matrices). The final exit answers for all K classes and has no bag. Labels
 /// are class indices in [0, K).
 /// </summary>
+/// <remarks>
+/// Sets are given as class indices (<c>Incremental([[9], [8]], classCount: 10)</c>) or as class names
+/// (<c>Incremental([["Ankle boot"], ["Bag"]], FashionMnist.ClassNames)</c>): named sets keep their
+/// <see cref="ClassNames"/>, and the ClassyNet trainer and <c>MapBagOfClasses</c> match them to the label's KeyValues by
+/// name.
+/// </remarks>
 public sealed class ExitClassSets
 {
     private readonly int[][] _sets;
     private readonly int[][] _outputs;     // [exit][output] -> original class (-1 for the bag)
     private readonly int[][] _exitLabelOf; // [exit][original class] -> exit output index
+    private readonly string[]? _names;
 
-    private ExitClassSets(int classCount, int[][] sets, ExitClassScheme scheme, bool bagOfClasses)
+    private ExitClassSets(int classCount, int[][] sets, ExitClassScheme scheme, bool bagOfClasses, string[]? names)
     {
         ClassCount = classCount;
+        _names = names;
         _sets = sets;
         Scheme = scheme;
         BagOfClasses = bagOfClasses;
@@ -51,6 +59,12 @@ public sealed class ExitClassSets
     /// <summary>Whether non-target classes are relabelled into a bag at the early exits (BoC on).</summary>
     public bool BagOfClasses { get; }
 
+    /// <summary>
+    /// The class names the sets were given in (class c is <c>ClassNames[c]</c>), or null when they were given as class
+    /// indices (label values).
+    /// </summary>
+    public IReadOnlyList<string>? ClassNames => _names;
+
     /// <summary>True when some early exit actually has a bag output.</summary>
     public bool UsesBagOfClasses => Enumerable.Range(0, ExitCount).Any(HasBag);
 
@@ -61,7 +75,7 @@ public sealed class ExitClassSets
     {
         CheckCounts(exitCount, classCount);
         var all = Enumerable.Range(0, classCount).ToArray();
-        return new ExitClassSets(classCount, Enumerable.Repeat(all, exitCount).Select(a => (int[])a.Clone()).ToArray(), ExitClassScheme.AllClasses, bagOfClasses: false);
+        return new ExitClassSets(classCount, Enumerable.Repeat(all, exitCount).Select(a => (int[])a.Clone()).ToArray(), ExitClassScheme.AllClasses, bagOfClasses: false, names: null);
     }
 
     /// <summary>
@@ -69,71 +83,49 @@ public sealed class ExitClassSets
     /// added after them, answers for all classes. With <paramref name="bagOfClasses"/> false the exits keep K outputs and
     /// the sets only mark priority classes (cost-sensitive training without BoC).
     /// </summary>
-    public static ExitClassSets MutuallyExclusive(IReadOnlyList<IReadOnlyList<int>> earlyExitSets, int classCount, bool bagOfClasses = true)
-    {
-        var sets = CheckEarlySets(earlyExitSets, classCount, nameof(earlyExitSets));
-        for (int i = 0; i < sets.Count; i++)
-        {
-            for (int j = i + 1; j < sets.Count; j++)
-            {
-                var common = sets[i].Intersect(sets[j]).ToArray();
-                if (common.Length > 0)
-                {
-                    throw new ArgumentException(
-                        $"MC scheme needs pairwise disjoint sets, but exit {i + 1} {{{string.Join(", ", sets[i])}}} and exit {j + 1} {{{string.Join(", ", sets[j])}}} share class(es) {string.Join(", ", common)}.",
-                        nameof(earlyExitSets));
-                }
-            }
-        }
+    public static ExitClassSets MutuallyExclusive(IReadOnlyList<IReadOnlyList<int>> earlyExitSets, int classCount, bool bagOfClasses = true) =>
+        CreateMutuallyExclusive(earlyExitSets, classCount, bagOfClasses, names: null, nameof(earlyExitSets));
 
-        return WithFinal(sets, classCount, ExitClassScheme.MutuallyExclusive, bagOfClasses);
+    /// <summary>
+    /// MC scheme by class name: <paramref name="earlyExitSets"/>[m] names the classes of S_(m+1) among
+    /// <paramref name="classNames"/> (the label's values, e.g. <c>FashionMnist.ClassNames</c> or an image folder's
+    /// <c>ClassNames</c>). A name that is not in <paramref name="classNames"/> is refused with the known names listed.
+    /// </summary>
+    public static ExitClassSets MutuallyExclusive(IReadOnlyList<IReadOnlyList<string>> earlyExitSets, IReadOnlyList<string> classNames, bool bagOfClasses = true)
+    {
+        var names = CheckNames(classNames);
+        return CreateMutuallyExclusive(ToIndices(earlyExitSets, names, nameof(earlyExitSets)), names.Length, bagOfClasses, names, nameof(earlyExitSets));
     }
 
     /// <summary>
     /// IC scheme from the classes each early exit adds: exit m answers for the union of
     /// <paramref name="addedAtEachExit"/>[0..m]. <c>Incremental([[9], [8]], 10)</c> gives S_1 = {9}, S_2 = {9, 8}, S_3 = all.
     /// </summary>
-    public static ExitClassSets Incremental(IReadOnlyList<IReadOnlyList<int>> addedAtEachExit, int classCount, bool bagOfClasses = true)
+    public static ExitClassSets Incremental(IReadOnlyList<IReadOnlyList<int>> addedAtEachExit, int classCount, bool bagOfClasses = true) =>
+        CreateIncremental(addedAtEachExit, classCount, bagOfClasses, names: null, nameof(addedAtEachExit));
+
+    /// <summary>
+    /// IC scheme by class name: <c>Incremental([["Ankle boot"], ["Bag"]], FashionMnist.ClassNames)</c> gives
+    /// S_1 = {Ankle boot}, S_2 = {Ankle boot, Bag}, S_3 = all. A name that is not in <paramref name="classNames"/> is
+    /// refused with the known names listed.
+    /// </summary>
+    public static ExitClassSets Incremental(IReadOnlyList<IReadOnlyList<string>> addedAtEachExit, IReadOnlyList<string> classNames, bool bagOfClasses = true)
     {
-        var added = CheckEarlySets(addedAtEachExit, classCount, nameof(addedAtEachExit));
-        var sets = new List<int[]>();
-        var union = new List<int>();
-        for (int m = 0; m < added.Count; m++)
-        {
-            foreach (int c in added[m])
-            {
-                if (union.Contains(c))
-                {
-                    throw new ArgumentException($"IC scheme: class {c} is added at exit {m + 1} but an earlier exit already answers for it.", nameof(addedAtEachExit));
-                }
-
-                union.Add(c);
-            }
-
-            sets.Add(union.ToArray());
-        }
-
-        return WithFinal(sets, classCount, ExitClassScheme.Incremental, bagOfClasses);
+        var names = CheckNames(classNames);
+        return CreateIncremental(ToIndices(addedAtEachExit, names, nameof(addedAtEachExit)), names.Length, bagOfClasses, names, nameof(addedAtEachExit));
     }
 
     /// <summary>
     /// IC scheme from the full sets S_1 ⊂ S_2 ⊂ ... of the early exits; checks that each set contains the previous one.
     /// </summary>
-    public static ExitClassSets IncrementalFromSets(IReadOnlyList<IReadOnlyList<int>> earlyExitSets, int classCount, bool bagOfClasses = true)
-    {
-        var sets = CheckEarlySets(earlyExitSets, classCount, nameof(earlyExitSets));
-        for (int m = 1; m < sets.Count; m++)
-        {
-            var lost = sets[m - 1].Except(sets[m]).ToArray();
-            if (lost.Length > 0)
-            {
-                throw new ArgumentException(
-                    $"IC scheme needs S_{m} ⊆ S_{m + 1}, but exit {m + 1} {{{string.Join(", ", sets[m])}}} drops class(es) {string.Join(", ", lost)} of exit {m}.",
-                    nameof(earlyExitSets));
-            }
-        }
+    public static ExitClassSets IncrementalFromSets(IReadOnlyList<IReadOnlyList<int>> earlyExitSets, int classCount, bool bagOfClasses = true) =>
+        CreateIncrementalFromSets(earlyExitSets, classCount, bagOfClasses, names: null, nameof(earlyExitSets));
 
-        return WithFinal(sets, classCount, ExitClassScheme.Incremental, bagOfClasses);
+    /// <summary>IC scheme from the full sets of the early exits, by class name (see <see cref="Incremental(IReadOnlyList{IReadOnlyList{string}}, IReadOnlyList{string}, bool)"/>).</summary>
+    public static ExitClassSets IncrementalFromSets(IReadOnlyList<IReadOnlyList<string>> earlyExitSets, IReadOnlyList<string> classNames, bool bagOfClasses = true)
+    {
+        var names = CheckNames(classNames);
+        return CreateIncrementalFromSets(ToIndices(earlyExitSets, names, nameof(earlyExitSets)), names.Length, bagOfClasses, names, nameof(earlyExitSets));
     }
 
     /// <summary>The priority classes of exit <paramref name="exit"/> answers for, in output order.</summary>
@@ -190,7 +182,7 @@ public sealed class ExitClassSets
     /// <summary>Readable form, e.g. <c>IC: E1 {9} | E2 {9, 8} | E3 all</c>.</summary>
     public override string ToString() =>
         $"{Scheme}: " + string.Join(" | ", Enumerable.Range(0, ExitCount).Select(m =>
-            $"E{m + 1} " + (_sets[m].Length == ClassCount ? "all" : "{" + string.Join(", ", _sets[m]) + "}"))) + (BagOfClasses ? string.Empty : " (no bag)");
+            $"E{m + 1} " + (_sets[m].Length == ClassCount ? "all" : "{" + Describe(_sets[m], _names) + "}"))) + (BagOfClasses ? string.Empty : " (no bag)");
 
     /// <summary>
     /// The same scheme with every class c renamed to <paramref name="map"/>(c) (a bijection of [0, K)), keeping each set's
@@ -203,21 +195,154 @@ public sealed class ExitClassSets
         return FromParts(Scheme, ClassCount, BagOfClasses, early);
     }
 
-    /// <summary>Rebuilds sets from their scheme, class count, bag flag and early-exit sets (the final exit is added).</summary>
-    internal static ExitClassSets FromParts(ExitClassScheme scheme, int classCount, bool bagOfClasses, IReadOnlyList<IReadOnlyList<int>> earlyExitSets) => scheme switch
+    /// <summary>
+    /// Rebuilds sets from their scheme, class count, bag flag, early-exit sets (the final exit is added) and, for named
+    /// sets, the class names.
+    /// </summary>
+    internal static ExitClassSets FromParts(ExitClassScheme scheme, int classCount, bool bagOfClasses, IReadOnlyList<IReadOnlyList<int>> earlyExitSets, IReadOnlyList<string>? classNames = null)
     {
-        ExitClassScheme.AllClasses => AllClasses(earlyExitSets.Count + 1, classCount),
-        ExitClassScheme.MutuallyExclusive => MutuallyExclusive(earlyExitSets, classCount, bagOfClasses),
-        _ => IncrementalFromSets(earlyExitSets, classCount, bagOfClasses),
-    };
+        var names = classNames is null ? null : CheckNames(classNames);
+        if (names is not null && names.Length != classCount)
+        {
+            throw new ArgumentException($"{names.Length} class names for {classCount} classes.", nameof(classNames));
+        }
 
-    private static ExitClassSets WithFinal(List<int[]> early, int classCount, ExitClassScheme scheme, bool bagOfClasses)
-    {
-        early.Add(Enumerable.Range(0, classCount).ToArray());
-        return new ExitClassSets(classCount, early.ToArray(), scheme, bagOfClasses);
+        return scheme switch
+        {
+            ExitClassScheme.AllClasses => AllClasses(earlyExitSets.Count + 1, classCount),
+            ExitClassScheme.MutuallyExclusive => CreateMutuallyExclusive(earlyExitSets, classCount, bagOfClasses, names, nameof(earlyExitSets)),
+            _ => CreateIncrementalFromSets(earlyExitSets, classCount, bagOfClasses, names, nameof(earlyExitSets)),
+        };
     }
 
-    private static List<int[]> CheckEarlySets(IReadOnlyList<IReadOnlyList<int>> sets, int classCount, string argument)
+    private static ExitClassSets CreateMutuallyExclusive(IReadOnlyList<IReadOnlyList<int>> earlyExitSets, int classCount, bool bagOfClasses, string[]? names, string argument)
+    {
+        var sets = CheckEarlySets(earlyExitSets, classCount, argument, names);
+        for (int i = 0; i < sets.Count; i++)
+        {
+            for (int j = i + 1; j < sets.Count; j++)
+            {
+                var common = sets[i].Intersect(sets[j]).ToArray();
+                if (common.Length > 0)
+                {
+                    throw new ArgumentException(
+                        $"MC scheme needs pairwise disjoint sets, but exit {i + 1} {{{Describe(sets[i], names)}}} and exit {j + 1} {{{Describe(sets[j], names)}}} share class(es) {Describe(common, names)}.",
+                        argument);
+                }
+            }
+        }
+
+        return WithFinal(sets, classCount, ExitClassScheme.MutuallyExclusive, bagOfClasses, names);
+    }
+
+    private static ExitClassSets CreateIncremental(IReadOnlyList<IReadOnlyList<int>> addedAtEachExit, int classCount, bool bagOfClasses, string[]? names, string argument)
+    {
+        var added = CheckEarlySets(addedAtEachExit, classCount, argument, names);
+        var sets = new List<int[]>();
+        var union = new List<int>();
+        for (int m = 0; m < added.Count; m++)
+        {
+            foreach (int c in added[m])
+            {
+                if (union.Contains(c))
+                {
+                    throw new ArgumentException($"IC scheme: class {Describe([c], names)} is added at exit {m + 1} but an earlier exit already answers for it.", argument);
+                }
+
+                union.Add(c);
+            }
+
+            sets.Add(union.ToArray());
+        }
+
+        return WithFinal(sets, classCount, ExitClassScheme.Incremental, bagOfClasses, names);
+    }
+
+    private static ExitClassSets CreateIncrementalFromSets(IReadOnlyList<IReadOnlyList<int>> earlyExitSets, int classCount, bool bagOfClasses, string[]? names, string argument)
+    {
+        var sets = CheckEarlySets(earlyExitSets, classCount, argument, names);
+        for (int m = 1; m < sets.Count; m++)
+        {
+            var lost = sets[m - 1].Except(sets[m]).ToArray();
+            if (lost.Length > 0)
+            {
+                throw new ArgumentException(
+                    $"IC scheme needs S_{m} ⊆ S_{m + 1}, but exit {m + 1} {{{Describe(sets[m], names)}}} drops class(es) {Describe(lost, names)} of exit {m}.",
+                    argument);
+            }
+        }
+
+        return WithFinal(sets, classCount, ExitClassScheme.Incremental, bagOfClasses, names);
+    }
+
+    private static ExitClassSets WithFinal(List<int[]> early, int classCount, ExitClassScheme scheme, bool bagOfClasses, string[]? names)
+    {
+        early.Add(Enumerable.Range(0, classCount).ToArray());
+        return new ExitClassSets(classCount, early.ToArray(), scheme, bagOfClasses, names);
+    }
+
+    /// <summary>Classes as text: their names for named sets ("Ankle boot, Bag"), else their indices ("9, 8").</summary>
+    private static string Describe(IEnumerable<int> classes, string[]? names) =>
+        string.Join(", ", classes.Select(c => names is null ? c.ToString(System.Globalization.CultureInfo.InvariantCulture) : names[c]));
+
+    /// <summary>Checks a class-name list: at least two names, none null or empty, no name twice.</summary>
+    private static string[] CheckNames(IReadOnlyList<string> classNames)
+    {
+        ArgumentNullException.ThrowIfNull(classNames);
+        var names = classNames.ToArray();
+        if (names.Length < 2)
+        {
+            throw new ArgumentOutOfRangeException(nameof(classNames), names.Length, $"classNames has {names.Length} name(s); a classifier needs at least 2 classes.");
+        }
+
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int i = 0; i < names.Length; i++)
+        {
+            if (string.IsNullOrEmpty(names[i]))
+            {
+                throw new ArgumentException($"classNames[{i}] is {(names[i] is null ? "null" : "empty")}; every class needs a name.", nameof(classNames));
+            }
+
+            if (!seen.Add(names[i]))
+            {
+                throw new ArgumentException($"classNames lists '{names[i]}' twice; class names must be unique.", nameof(classNames));
+            }
+        }
+
+        return names;
+    }
+
+    /// <summary>
+    /// The class indices of named sets; a name that is not in <paramref name="names"/> throws, naming the set and listing
+    /// the known names (and the one it differs from only in case, if any).
+    /// </summary>
+    private static IReadOnlyList<int>[] ToIndices(IReadOnlyList<IReadOnlyList<string>> sets, string[] names, string argument)
+    {
+        ArgumentNullException.ThrowIfNull(sets, argument);
+        var index = names.Select((n, i) => (n, i)).ToDictionary(p => p.n, p => p.i, StringComparer.Ordinal);
+        var result = new IReadOnlyList<int>[sets.Count];
+        for (int m = 0; m < sets.Count; m++)
+        {
+            var set = sets[m] ?? throw new ArgumentNullException(argument, $"{argument}[{m}] is null.");
+            result[m] = set.Select(name =>
+            {
+                if (name is not null && index.TryGetValue(name, out int c))
+                {
+                    return c;
+                }
+
+                string? near = name is null ? null : names.FirstOrDefault(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
+                throw new ArgumentException(
+                    $"{argument}[{m}] (exit {m + 1}) names class '{name}', which is not one of the {names.Length} class names: {string.Join(", ", names.Select(n => $"'{n}'"))}." +
+                    (near is null ? string.Empty : $" Did you mean '{near}'?"),
+                    argument);
+            }).ToArray();
+        }
+
+        return result;
+    }
+
+    private static List<int[]> CheckEarlySets(IReadOnlyList<IReadOnlyList<int>> sets, int classCount, string argument, string[]? names)
     {
         ArgumentNullException.ThrowIfNull(sets, argument);
         CheckCounts(sets.Count + 1, classCount);
@@ -240,7 +365,7 @@ public sealed class ExitClassSets
 
                 if (!seen.Add(c))
                 {
-                    throw new ArgumentException($"{argument}[{m}] (exit {m + 1}) lists class {c} twice.", argument);
+                    throw new ArgumentException($"{argument}[{m}] (exit {m + 1}) lists class {Describe([c], names)} twice.", argument);
                 }
             }
 

@@ -46,6 +46,11 @@ internal sealed class LabelColumn
             throw SchemaErrors.Mismatch(argument, "label", name, Expected, column.Type.ToString()!, Hint(name));
         }
 
+        if (key.Count == 1)
+        {
+            throw SchemaErrors.Mismatch(argument, "label", name, $"a key over 2 to {MaxClasses} classes", column.Type.ToString()!, "The label has a single class; a classifier needs at least two (an image folder needs a sub-folder per class).");
+        }
+
         if (key.Count < 2 || key.Count > MaxClasses)
         {
             throw SchemaErrors.Mismatch(argument, "label", name, $"a key over 2 to {MaxClasses} classes", column.Type.ToString()!);
@@ -77,11 +82,18 @@ internal sealed class LabelColumn
     }
 
     /// <summary>
-    /// Moves <paramref name="sets"/> (classes given as the user's label values) to class indices of this column; throws
-    /// naming the column when a class is not one of its values or the class counts differ.
+    /// Moves <paramref name="sets"/> (classes given as the user's label values, or by name) to class indices of this
+    /// column; throws naming the column when a class is not one of its values or the class counts differ. Named sets are
+    /// matched to the KeyValues by name, so their name list may hold names the label lacks as long as no set uses them
+    /// (an empty class folder, say).
     /// </summary>
     public ExitClassSets MapSets(ExitClassSets sets, string argument)
     {
+        if (sets.ClassNames is { } names)
+        {
+            return MapNamedSets(sets, names, argument);
+        }
+
         if (sets.ClassCount != ClassCount)
         {
             throw new ArgumentOutOfRangeException(argument, $"{argument} has {sets.ClassCount} classes but label column '{Column.Name}' ({Column.Type}) has {ClassCount}; the class sets must cover the label's key count.");
@@ -121,6 +133,29 @@ internal sealed class LabelColumn
             return value == 0 ? -1 : value <= k ? (int)value - 1
                 : throw new ArgumentOutOfRangeException("data", $"Label column '{name}' holds key {value.ToString(CultureInfo.InvariantCulture)} in row {row.Position.ToString(CultureInfo.InvariantCulture)}; a key over {k} classes is 1..{k} (0 = missing).");
         };
+    }
+
+    private ExitClassSets MapNamedSets(ExitClassSets sets, IReadOnlyList<string> names, string argument)
+    {
+        if (!HasKeyValues)
+        {
+            throw new ArgumentOutOfRangeException(argument, $"{argument} names its classes ({sets}) but label column '{Column.Name}' ({Column.Type}) has no KeyValues to match them to; map a text label with MapValueToKey(\"{Column.Name}\").");
+        }
+
+        var index = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int k = 0; k < ClassCount; k++)
+        {
+            index.TryAdd(Values.Values[k], k);
+        }
+
+        var early = new IReadOnlyList<int>[sets.ExitCount - 1];
+        for (int m = 0; m < early.Length; m++)
+        {
+            early[m] = sets.ClassesAt(m).Select(c => index.TryGetValue(names[c], out int k) ? k
+                : throw new ArgumentOutOfRangeException(argument, $"{argument} uses class '{names[c]}' at exit {m + 1}, which is not a value of label column '{Column.Name}' (its KeyValues are {string.Join(", ", Values.Values.Take(20).Select(v => $"'{v}'"))}{(ClassCount > 20 ? ", ..." : string.Empty)}).")).ToArray();
+        }
+
+        return ExitClassSets.FromParts(sets.Scheme, ClassCount, sets.BagOfClasses, early);
     }
 
     private static string Hint(string name) => $"Map the label to a key first: mlContext.Transforms.Conversion.MapValueToKey(\"{name}\").";

@@ -35,68 +35,23 @@ internal sealed class ImageDataView : IDataView
 
     public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) => [GetRowCursor(columnsNeeded, rand)];
 
-    private sealed class Cursor : DataViewRowCursor
+    private sealed class Cursor : IndexedRowCursor
     {
-        private readonly ImageDataView parent;
         private readonly ImageReader reader;
-        private readonly bool[] active;
-        private readonly int[]? order;
         private readonly byte[] pixels;
-        private long position = -1;
-        private long index = -1;
         private long readAt = -1;
         private int label;
 
         public Cursor(ImageDataView parent, IEnumerable<DataViewSchema.Column> columnsNeeded, Random? rand)
+            : base(parent.Schema, parent.source.Count, columnsNeeded, rand)
         {
-            this.parent = parent;
-            active = new bool[parent.Schema.Count];
-            foreach (var column in columnsNeeded)
-            {
-                active[column.Index] = true;
-            }
-
-            var source = parent.source;
-            reader = source.OpenReader();
-            pixels = new byte[source.ImageSize];
-            if (rand is not null)
-            {
-                order = [.. Enumerable.Range(0, checked((int)source.Count))];
-                rand.Shuffle(order);
-            }
-        }
-
-        public override DataViewSchema Schema => parent.Schema;
-
-        public override long Position => position;
-
-        public override long Batch => 0;
-
-        public override ValueGetter<DataViewRowId> GetIdGetter() => (ref DataViewRowId value) => value = new DataViewRowId((ulong)OnRow(), 0);
-
-        public override bool IsColumnActive(DataViewSchema.Column column) => active[column.Index];
-
-        public override bool MoveNext()
-        {
-            long next = position + 1;
-            if (next >= parent.source.Count)
-            {
-                index = -1;
-                return false;
-            }
-
-            position = next;
-            index = order is null ? next : order[next];
-            return true;
+            reader = parent.source.OpenReader();
+            pixels = new byte[parent.source.ImageSize];
         }
 
         public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
         {
-            if (!active[column.Index])
-            {
-                throw new InvalidOperationException($"Column '{column.Name}' is not active in this cursor; list it in the columns needed.");
-            }
-
+            CheckActive(column);
             Delegate getter = column.Index == 0
                 ? (ValueGetter<float>)((ref float value) =>
                 {
@@ -114,7 +69,7 @@ internal sealed class ImageDataView : IDataView
 
                     value = editor.Commit();
                 });
-            return getter as ValueGetter<TValue> ?? throw new InvalidOperationException($"Column '{column.Name}' has type {column.Type}; it cannot be read as {typeof(TValue).Name}.");
+            return Typed<TValue>(getter, column);
         }
 
         protected override void Dispose(bool disposing)
@@ -127,11 +82,9 @@ internal sealed class ImageDataView : IDataView
             base.Dispose(disposing);
         }
 
-        private long OnRow() => index >= 0 ? index : throw new InvalidOperationException("The cursor is not on a row; call MoveNext first.");
-
         private void Load()
         {
-            long row = OnRow();
+            long row = Index;
             if (readAt != row)
             {
                 label = reader.Read(row, pixels);

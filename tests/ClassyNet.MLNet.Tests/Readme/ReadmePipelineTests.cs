@@ -28,26 +28,39 @@ public sealed class ReadmePipelineTests
     [TestMethod]
     public void ReadmePipelineCompilesAndRunsAsWritten()
     {
-        string code = CodeBlock(File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md")));
+        string code = CodeBlock(File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md")), Section);
         StringAssert.Contains(code, "SaveClassyNet", "the section's first C# block is the pipeline");
         RealData.FashionMnistDirectory();
 
+        using var dir = new TempDirectory();
+        string printed = CompileAndRun(code, dir.Path);
+        StringAssert.Contains(printed, "accuracy ");
+        StringAssert.Contains(printed, "fewer MACs");
+        StringAssert.Contains(printed, " at exit ");
+        Assert.IsTrue(File.Exists(Path.Combine(dir.Path, "model.zip")), "the pipeline saved model.zip in the working folder");
+    }
+
+    /// <summary>
+    /// Compiles <paramref name="code"/> as the Program.cs of a console app (implicit usings on) against the library and
+    /// Microsoft.ML (with no warnings), runs it in <paramref name="workingDirectory"/> and returns what it printed.
+    /// </summary>
+    internal static string CompileAndRun(string code, string workingDirectory)
+    {
         var compilation = CSharpCompilation.Create(
-            "ReadmePipeline",
+            "Readme" + Guid.NewGuid().ToString("N"),
             [CSharpSyntaxTree.ParseText(code, path: "Program.cs"), CSharpSyntaxTree.ParseText(ImplicitUsings, path: "GlobalUsings.g.cs")],
             References(),
             new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable));
         using var image = new MemoryStream();
         var emitted = compilation.Emit(image);
         var errors = emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-        Assert.IsTrue(emitted.Success, "the README's pipeline does not compile:\n" + string.Join("\n", errors));
-        Assert.IsEmpty(emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Warning).ToList(), "the README's pipeline compiles with warnings");
+        Assert.IsTrue(emitted.Success, "the README's code does not compile:\n" + string.Join("\n", errors));
+        Assert.IsEmpty(emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Warning).ToList(), "the README's code compiles with warnings");
 
-        using var dir = new TempDirectory();
         string previous = Environment.CurrentDirectory;
         var output = new StringWriter();
         var console = Console.Out;
-        Environment.CurrentDirectory = dir.Path;
+        Environment.CurrentDirectory = workingDirectory;
         Console.SetOut(output);
         try
         {
@@ -60,18 +73,14 @@ public sealed class ReadmePipelineTests
             Environment.CurrentDirectory = previous;
         }
 
-        string printed = output.ToString();
-        StringAssert.Contains(printed, "accuracy ");
-        StringAssert.Contains(printed, "fewer MACs");
-        StringAssert.Contains(printed, " at exit ");
-        Assert.IsTrue(File.Exists(Path.Combine(dir.Path, "model.zip")), "the pipeline saved model.zip in the working folder");
+        return output.ToString();
     }
 
-    /// <summary>The first ```csharp block after the section's heading.</summary>
-    internal static string CodeBlock(string readme)
+    /// <summary>The first ```csharp block after the heading <paramref name="heading"/>.</summary>
+    internal static string CodeBlock(string readme, string heading)
     {
-        int section = readme.IndexOf(Section, StringComparison.Ordinal);
-        Assert.IsGreaterThanOrEqualTo(0, section, $"README has no '{Section}' section");
+        int section = readme.IndexOf(heading, StringComparison.Ordinal);
+        Assert.IsGreaterThanOrEqualTo(0, section, $"README has no '{heading}' section");
         int start = readme.IndexOf("```csharp\n", section, StringComparison.Ordinal) + "```csharp\n".Length;
         int end = readme.IndexOf("\n```", start, StringComparison.Ordinal);
         return readme[start..end];
@@ -84,7 +93,7 @@ public sealed class ReadmePipelineTests
                 && !n.StartsWith("System.Reactive", StringComparison.Ordinal) && !n.StartsWith("System.Interactive", StringComparison.Ordinal) && !n.StartsWith("System.Linq.Async", StringComparison.Ordinal))
             .Select(p => MetadataReference.CreateFromFile(p));
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -45,6 +45,11 @@ internal static class EvaluateCommand
         long allExitsMacs = predictor.Accounting.Exits[^1].EarlyExitMacs;
 
         o.Line($"Model {modelPath}: {model}");
+        if (model.Mode == "baseline" && model.ExitCount > 1)
+        {
+            o.Line("The baseline trains only its final exit: its early exits are untrained and off (threshold 0), so every sample leaves at the last exit.");
+        }
+
         o.Line($"Data: {description}");
         o.Line(string.Create(CultureInfo.InvariantCulture, $"Accuracy: {CliOutput.Percent(eval.Accuracy)} ({Enumerable.Range(0, model.ClassCount).Sum(k => eval.Confusion(k, k))} of {eval.Count} correct)"));
         o.Line(string.Create(CultureInfo.InvariantCulture, $"Average MACs per sample: {CliOutput.Macs(eval.AverageMacs)}; full network (all stages and the final exit, no early-exit heads): {CliOutput.Macs(fullMacs)}; speedup {fullMacs / eval.AverageMacs:F2}x"));

@@ -109,6 +109,10 @@ public sealed class MessageTests
         StringAssert.Contains(run.Output, "(final exit; the baseline does not train its early exits, so they are not evaluated)");
         Assert.IsFalse(run.Output.Contains("validation exit accuracy", StringComparison.Ordinal), run.Output);
 
+        var evaluate = CliRun.Invoke("evaluate", dir.File("m.zip"), "--dataset", "csv", "--data", dir.File("d.csv"));
+        Assert.AreEqual(0, evaluate.ExitCode, evaluate.ToString());
+        StringAssert.Contains(evaluate.Output, "The baseline trains only its final exit: its early exits are untrained and off");
+
         var metrics = new EpochMetrics(2, 0.5, [], [new(1, 0.1, 0), new(1, 0.2, 0), new(0.3, 0.9, 1)], 100);
         StringAssert.Contains(TrainCommand.EpochLine(metrics, baseline: true), "validation accuracy 90.0% (final exit;");
         StringAssert.Contains(TrainCommand.EpochLine(metrics, baseline: false), "validation exit accuracy 10.0% / 20.0% / 90.0%");

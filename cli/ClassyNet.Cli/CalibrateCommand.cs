@@ -13,7 +13,7 @@ internal static class CalibrateCommand
         var dataset = new Option<string>("--dataset") { Description = "fashion-mnist, cifar10, svhn, csv or folder:ROOT (see 'train --help').", Required = true };
         var data = new Option<string?>("--data") { Description = "Dataset folder or CSV file." };
         var split = new Option<string>("--split") { Description = "validation (default: the part of the training data the model held out), train or test.", DefaultValueFactory = _ => "validation" };
-        var limit = new Option<int?>("--limit") { Description = "Use only the first N samples." };
+        var limit = CliParsing.OptionalInt("--limit", "Use only the first N samples.", 1000);
         var labelColumn = new Option<string?>("--label-column") { Description = "CSV only: label column (default: as at training)." };
         var maxDrop = new Option<double?>("--max-accuracy-drop") { Description = "Keep accuracy within this fraction of the final exit's (e.g. 0.01 = one point)." };
         var minRecall = new Option<string?>("--min-recall") { Description = "Keep these classes' recall above a floor, e.g. 9:0.95,8:0.9." };
@@ -53,7 +53,7 @@ internal static class CalibrateCommand
         }
 
         var (validation, description) = ModelData.Load(model, modelPath, dataset, data, split, limit, labelColumn, o);
-        var cache = model.BuildScoreCache(validation);
+        var cache = model.BuildScoreCache(validation.ToDataset());
         context.Cancellation.ThrowIfCancellationRequested();
         var before = cache.Simulate(model.Policy, model.Thresholds);
         var result = ThresholdCalibrator.Calibrate(cache, new ThresholdCalibrationOptions { MaxAccuracyDrop = maxDrop, MinimumRecall = recall, CandidatesPerExit = candidates }, model.Policy);
@@ -70,8 +70,8 @@ internal static class CalibrateCommand
         o.Line($"Calibration data: {description}; {result.Search} search over {result.CandidatesEvaluated} threshold vectors.");
         var rows = new List<IReadOnlyList<string>>
         {
-            Row("before", before, result.FullNetworkMacs, CliParsing.Format(model.Thresholds)),
-            Row("calibrated", after, result.FullNetworkMacs, CliParsing.Format(result.Thresholds)),
+            Row("before", before, result.FullNetworkMacs, CliOutput.Thresholds(model.Thresholds)),
+            Row("calibrated", after, result.FullNetworkMacs, CliOutput.Thresholds(result.Thresholds)),
         };
         var headers = new List<string> { "", "thresholds", "accuracy", "avg MACs", "speedup" };
         headers.AddRange(Enumerable.Range(1, model.ExitCount).Select(e => $"exit {e} rate"));
@@ -90,7 +90,7 @@ internal static class CalibrateCommand
 
         string target = outPath ?? modelPath;
         calibrated.Save(target);
-        o.Line($"Wrote thresholds [{CliParsing.Format(result.Thresholds)}] to {target}");
+        o.Line($"Wrote thresholds [{CliOutput.Thresholds(result.Thresholds)}] to {target}");
         return 0;
     }
 

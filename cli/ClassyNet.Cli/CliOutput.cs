@@ -148,6 +148,9 @@ internal sealed class CliOutput
 
     internal static string Percent(double fraction) => double.IsNaN(fraction) ? "-" : (fraction * 100).ToString("F1", CultureInfo.InvariantCulture) + "%";
 
+    /// <summary>Thresholds as shown to people: three significant digits ("0.693,1.09"); files keep the exact values.</summary>
+    internal static string Thresholds(IEnumerable<float> values) => string.Join(",", values.Select(v => v.ToString("G3", CultureInfo.InvariantCulture)));
+
     internal static string Number(double value, string format = "F2") => double.IsNaN(value) ? "-" : value.ToString(format, CultureInfo.InvariantCulture);
 
     /// <summary>A multiply-add count with a unit that keeps 3-4 significant digits: "31.21 M", "5.94 k", "592".</summary>

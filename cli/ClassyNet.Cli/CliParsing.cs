@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using ClassyNet.MLNet.Losses;
 using ClassyNet.MLNet.Training;
@@ -7,13 +8,13 @@ namespace ClassyNet.Cli;
 /// <summary>Parsers for the CLI's compact option values, each failing with a message that shows the expected form.</summary>
 internal static class CliParsing
 {
-    /// <summary>"9;8;6" or "9,8;6": one group per early exit, classes separated by commas.</summary>
-    public static int[][] ExitClasses(string text, int classCount)
+    /// <summary>"9;8;6" or "9,8;6": one group per early exit, classes separated by commas; <paramref name="option"/> names the option in errors.</summary>
+    public static int[][] ExitClasses(string text, int classCount, string option = "--exit-classes")
     {
         const string Form = "one group per early exit separated by ';', classes within a group by ',', e.g. \"9;8;6\" or \"9,8;6\"";
         if (string.IsNullOrWhiteSpace(text))
         {
-            throw new CliException($"--exit-classes is empty; expected {Form}.");
+            throw new CliException($"{option} is empty; expected {Form}.");
         }
 
         var groups = text.Split(';');
@@ -22,19 +23,19 @@ internal static class CliParsing
         {
             if (string.IsNullOrWhiteSpace(groups[g]))
             {
-                throw new CliException($"--exit-classes \"{text}\": group {g + 1} is empty; expected {Form}.");
+                throw new CliException($"{option} \"{text}\": group {g + 1} is empty; expected {Form}.");
             }
 
             result[g] = groups[g].Split(',').Select(part =>
             {
                 if (!int.TryParse(part.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out int c))
                 {
-                    throw new CliException($"--exit-classes \"{text}\": '{part.Trim()}' is not a class index; expected {Form}.");
+                    throw new CliException($"{option} \"{text}\": '{part.Trim()}' is not a class index; expected {Form}.");
                 }
 
                 if (c < 0 || c >= classCount)
                 {
-                    throw new CliException($"--exit-classes \"{text}\" names class {c}, but the data has {classCount} classes (0..{classCount - 1}).");
+                    throw new CliException($"{option} \"{text}\" names class {c}, but the data has {classCount} classes (0..{classCount - 1}).");
                 }
 
                 return c;
@@ -42,6 +43,29 @@ internal static class CliParsing
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// An optional whole-number option (e.g. --limit) whose bad value is reported in words ("--limit 'abc' is not a whole
+    /// number; expected e.g. --limit 1000") instead of as a parse failure into <c>System.Nullable`1[System.Int32]</c>.
+    /// </summary>
+    public static Option<int?> OptionalInt(string name, string description, int example)
+    {
+        return new Option<int?>(name)
+        {
+            Description = description,
+            CustomParser = result =>
+            {
+                string text = result.Tokens.Count == 0 ? string.Empty : result.Tokens[^1].Value;
+                if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value))
+                {
+                    return value;
+                }
+
+                result.AddError(string.Create(CultureInfo.InvariantCulture, $"{name} '{text}' is not a whole number; expected e.g. {name} {example}."));
+                return null;
+            },
+        };
     }
 
     /// <summary>"0.4,0.3,0.3": finite non-negative numbers.</summary>

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using ClassyNet.MLNet.Evaluation;
@@ -15,7 +14,7 @@ internal static class EvaluateCommand
         var dataset = new Option<string>("--dataset") { Description = "fashion-mnist, cifar10, svhn, csv or folder:ROOT (see 'train --help').", Required = true };
         var data = new Option<string?>("--data") { Description = "Dataset folder or CSV file (see 'train --help')." };
         var split = new Option<string>("--split") { Description = "train, test or validation (the part of the training data the model held out).", DefaultValueFactory = _ => "test" };
-        var limit = new Option<int?>("--limit") { Description = "Use only the first N samples." };
+        var limit = CliParsing.OptionalInt("--limit", "Use only the first N samples.", 1000);
         var labelColumn = new Option<string?>("--label-column") { Description = "CSV only: label column (default: as at training)." };
         var batchSize = new Option<int>("--batch-size") { Description = "Samples per early-exit batch.", DefaultValueFactory = _ => 256 };
         var json = new Option<string?>("--json") { Description = "Also write every number to this JSON file." };
@@ -38,20 +37,23 @@ internal static class EvaluateCommand
         var model = ModelData.LoadModel(modelPath);
         var (test, description) = ModelData.Load(model, modelPath, dataset, data, split, limit, labelColumn, o);
         var predictor = model.CreatePredictor();
-        var watch = Stopwatch.StartNew();
-        var run = model.Predict(test, batchSize, predictor);
-        double seconds = watch.Elapsed.TotalSeconds;
-        var eval = EarlyExitEvaluation.Compute(test.Labels, run, model.ClassCount);
+        var run = o.WithProgress("evaluate", sink => StreamedRun.Run(model, predictor, test, batchSize, context.Cancellation, done => sink.Report("early exit", done, test.Count, string.Empty)));
+        double seconds = run.PredictSeconds;
+        var eval = run.Evaluation;
         var names = ModelData.ClassNames(model);
         long fullMacs = predictor.Accounting.Exits[^1].PrefixMacs;
         long allExitsMacs = predictor.Accounting.Exits[^1].EarlyExitMacs;
-        context.Cancellation.ThrowIfCancellationRequested();
 
         o.Line($"Model {modelPath}: {model}");
+        if (model.Mode == "baseline" && model.ExitCount > 1)
+        {
+            o.Line("The baseline trains only its final exit: its early exits are untrained and off (threshold 0), so every sample leaves at the last exit.");
+        }
+
         o.Line($"Data: {description}");
         o.Line(string.Create(CultureInfo.InvariantCulture, $"Accuracy: {CliOutput.Percent(eval.Accuracy)} ({Enumerable.Range(0, model.ClassCount).Sum(k => eval.Confusion(k, k))} of {eval.Count} correct)"));
         o.Line(string.Create(CultureInfo.InvariantCulture, $"Average MACs per sample: {CliOutput.Macs(eval.AverageMacs)}; full network (all stages and the final exit, no early-exit heads): {CliOutput.Macs(fullMacs)}; speedup {fullMacs / eval.AverageMacs:F2}x"));
-        o.Line(string.Create(CultureInfo.InvariantCulture, $"Wall time: {seconds * 1000 / eval.Count:F3} ms per sample ({eval.Count / seconds:F0} samples/s, batches of {batchSize})"));
+        o.Line(string.Create(CultureInfo.InvariantCulture, $"Early-exit time: {seconds * 1000 / eval.Count:F3} ms per sample ({eval.Count / seconds:F0} samples/s, batches of {batchSize}; one pass, reading the data not counted; 'classynet report' times models against each other)"));
 
         o.Heading("Exits per class (samples and share of the class)");
         var exitHeaders = new List<string> { "class" };

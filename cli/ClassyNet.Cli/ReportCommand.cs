@@ -1,9 +1,7 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
-using ClassyNet.MLNet.Data;
 using ClassyNet.MLNet.Evaluation;
 using ClassyNet.MLNet.Evaluation.Reports;
 using ClassyNet.MLNet.Inference;
@@ -14,8 +12,10 @@ namespace ClassyNet.Cli;
 /// <summary>
 /// <c>classynet report</c>: the paper's evaluation for a set of models on one test set: exit distribution by class
 /// (Fig. 6), latency and MACs against the share of a target class (Fig. 9, measured with batched early exit on this
-/// machine), priority-class speedup over the baseline (Table II) and accuracy (Table III). Writes report.md, the SVG
-/// figures and report.json.
+/// machine), priority-class speedup over the baseline (Table II) and accuracy (Table III). Writes report.md, the figures
+/// (PNG and SVG) and report.json. The data are read in batches (one streamed pass per model for accuracy, exits and
+/// MACs); times come from small in-memory workloads run by all models in interleaved rounds (<see cref="InterleavedTimer"/>),
+/// and a time speedup that disagrees with the MAC speedup beyond the timing spread is flagged (<see cref="TimeSpeedup"/>).
 /// </summary>
 internal static class ReportCommand
 {
@@ -27,14 +27,14 @@ internal static class ReportCommand
         var dataset = new Option<string>("--dataset") { Description = "fashion-mnist, cifar10, svhn, csv or folder:ROOT (see 'train --help').", Required = true };
         var data = new Option<string?>("--data") { Description = "Dataset folder or CSV file." };
         var split = new Option<string>("--split") { Description = "train, test or validation.", DefaultValueFactory = _ => "test" };
-        var limit = new Option<int?>("--limit") { Description = "Use only the first N samples." };
+        var limit = CliParsing.OptionalInt("--limit", "Use only the first N samples.", 1000);
         var labelColumn = new Option<string?>("--label-column") { Description = "CSV only: label column (default: as at training)." };
-        var output = new Option<string>("--out") { Description = "Folder for report.md, report.json and the SVG figures.", Required = true };
-        var target = new Option<int?>("--target-class") { Description = "Target class of the latency-vs-share figure (default: the first early exit's priority class)." };
+        var output = new Option<string>("--out") { Description = "Folder for report.md, report.json and the figures (PNG and SVG).", Required = true };
+        var target = CliParsing.OptionalInt("--target-class", "Target class of the latency-vs-share figure (default: the first early exit's priority class).", 9);
         var priority = new Option<string?>("--priority-classes") { Description = "Priority classes per early exit for Table II, e.g. \"9;8\" (default: from the first Bag-of-Classes model)." };
         var shares = new Option<string>("--shares") { Description = "Target-class shares in percent for Fig. 9.", DefaultValueFactory = _ => "10,20,30,40,50,60,70,80,90" };
-        var mixSize = new Option<int>("--mix-size") { Description = "Samples per test mix in Fig. 9 (drawn with repetition when a pool is smaller).", DefaultValueFactory = _ => 1000 };
-        var repeats = new Option<int>("--repeats") { Description = "Timed runs per measurement; the fastest counts.", DefaultValueFactory = _ => 3 };
+        var mixSize = new Option<int>("--mix-size") { Description = "Samples per timed workload: each Fig. 9 mix (drawn with repetition when a pool is smaller), each priority class, and the random sample timed for Table III.", DefaultValueFactory = _ => 1000 };
+        var repeats = new Option<int>("--repeats") { Description = $"Timed rounds per workload (at least {InterleavedTimer.MinimumRepeats}); every model runs once per round, in a rotated order, after a warm-up round; min, median and max are reported.", DefaultValueFactory = _ => InterleavedTimer.MinimumRepeats };
         var batchSize = new Option<int>("--batch-size") { Description = "Samples per early-exit batch.", DefaultValueFactory = _ => 256 };
         var seed = new Option<int>("--seed") { Description = "Seed of the test mixes.", DefaultValueFactory = _ => 1 };
         var command = new Command("report", "Reproduce the paper's evaluation for several models: exit distribution by class (Fig. 6), latency vs share of the target class (Fig. 9), priority-class speedup (Table II) and accuracy (Table III).")
@@ -55,9 +55,9 @@ internal static class ReportCommand
             throw new CliException("--models needs at least one model bundle.");
         }
 
-        if (s.MixSize < 10 || s.Repeats < 1 || s.BatchSize < 1)
+        if (s.MixSize < 10 || s.Repeats < InterleavedTimer.MinimumRepeats || s.BatchSize < 1)
         {
-            throw new CliException($"--mix-size must be >= 10 ({s.MixSize}), --repeats >= 1 ({s.Repeats}) and --batch-size >= 1 ({s.BatchSize}).");
+            throw new CliException($"--mix-size must be >= 10 ({s.MixSize}), --repeats >= {InterleavedTimer.MinimumRepeats} ({s.Repeats}; min, median and max need several timed runs) and --batch-size >= 1 ({s.BatchSize}).");
         }
 
         var shares = CliParsing.Ints(s.Shares, "--shares");
@@ -96,142 +96,157 @@ internal static class ReportCommand
         }
 
         o.Line($"Report on {description}: {string.Join(", ", displayNames)} (baseline: {displayNames[baselineIndex]}); target class {TargetName(targetClass, classNames)}; {Environment.ProcessorCount} threads.");
-        var results = new List<ModelResult>();
-        var mixes = shares.Select(p => Mix(test, targetPool, otherPool, p, MixSize(s, test.Count), s.Seed)).ToList();
+        int mixSize = MixSize(s, test.Count);
+        var workloads = Workloads(test, priorities, shares, targetPool, otherPool, mixSize, s.Seed);
+        var predictors = loaded.Select(m => m.CreatePredictor()).ToList();
+        var evaluations = new StreamedRun[loaded.Count];
+        var timings = new TimingStats[workloads.Count][];
+        var workloadMacs = new double[workloads.Count][];
         o.WithProgress("report", sink =>
         {
-            // Warm every model up (JIT, buffer pools) before anything is timed, so the first model is not penalised.
-            var predictors = loaded.Select(m => m.CreatePredictor()).ToList();
-            var preparedSets = loaded.Select(m => m.PrepareInputs(test)).ToList();
+            // Accuracy, exits and MACs: one streamed pass over the whole split per model (this also warms every model up).
             for (int i = 0; i < loaded.Count; i++)
             {
-                Warm(loaded[i], predictors[i], preparedSets[i], s.BatchSize);
+                string task = displayNames[i];
+                evaluations[i] = StreamedRun.Run(loaded[i], predictors[i], test, s.BatchSize, context.Cancellation, done => sink.Report(task, done, test.Count, "evaluating"));
             }
 
-            for (int i = 0; i < loaded.Count; i++)
+            // Time: each workload held in memory and run by every model in interleaved rounds after a warm-up round.
+            for (int w = 0; w < workloads.Count; w++)
             {
-                var model = loaded[i];
-                var predictor = predictors[i];
-                var prepared = preparedSets[i];
-                sink.Report(displayNames[i], 0, 3, "full test set");
-                // The evaluated run is also the first timed one; --repeats - 1 more runs may beat it.
-                var watch = Stopwatch.StartNew();
-                var run = model.PredictPrepared(prepared, s.BatchSize, predictor);
-                double msPerSample = watch.Elapsed.TotalMilliseconds / prepared.Count;
-                if (s.Repeats > 1)
-                {
-                    msPerSample = Math.Min(msPerSample, TimeBest(model, predictor, prepared, s.BatchSize, s.Repeats - 1, context.Cancellation).MsPerSample);
-                }
-                var eval = EarlyExitEvaluation.Compute(test.Labels, run, classes);
-                context.Cancellation.ThrowIfCancellationRequested();
-
-                sink.Report(displayNames[i], 1, 3, "priority classes");
-                var classLatency = new Dictionary<int, double>();
-                foreach (var (cls, _) in priorities)
-                {
-                    var subset = prepared.Subset(Enumerable.Range(0, test.Count).Where(j => test.Labels[j] == cls).ToArray());
-                    classLatency[cls] = subset.Count == 0 ? double.NaN : TimeBest(model, predictor, subset, s.BatchSize, s.Repeats, context.Cancellation).MsPerSample;
-                }
-
-                sink.Report(displayNames[i], 2, 3, "target-class mixes");
-                var mixLatency = new double[shares.Length];
-                var mixMacs = new double[shares.Length];
-                for (int p = 0; p < shares.Length; p++)
-                {
-                    context.Cancellation.ThrowIfCancellationRequested();
-                    var (ms, macs) = TimeBest(model, predictor, model.PrepareInputs(mixes[p]), s.BatchSize, s.Repeats, context.Cancellation);
-                    mixLatency[p] = ms;
-                    mixMacs[p] = macs;
-                }
-
-                sink.Report(displayNames[i], 3, 3, "done");
-                results.Add(new ModelResult(displayNames[i], s.Models[i], model, eval, msPerSample, predictor.Accounting.Exits[^1].PrefixMacs, classLatency, mixLatency, mixMacs));
+                sink.Report("timing", w, workloads.Count, workloads[w].Label);
+                var raw = test.Gather(workloads[w].Indices);
+                var prepared = loaded.Select(m => m.PrepareInputs(raw)).ToArray();
+                var macs = new double[loaded.Count];
+                var runs = Enumerable.Range(0, loaded.Count).Select(i => (Action)(() => macs[i] = loaded[i].PredictPrepared(prepared[i], s.BatchSize, predictors[i]).AverageMacs)).ToList();
+                timings[w] = [.. InterleavedTimer.System.Time(runs, raw.Count, warmups: 1, s.Repeats, context.Cancellation)];
+                workloadMacs[w] = macs;
+                NativeHeap.Trim();
             }
 
+            sink.Report("timing", workloads.Count, workloads.Count, "done");
             return 0;
         });
 
+        var results = Enumerable.Range(0, loaded.Count).Select(i => new ModelResult(
+            displayNames[i], s.Models[i], loaded[i], evaluations[i].Evaluation, predictors[i].Accounting.Exits[^1].PrefixMacs,
+            workloads.Select((_, w) => timings[w][i]).ToArray(), workloads.Select((_, w) => workloadMacs[w][i]).ToArray())).ToList();
+        var report = new ReportData(s, description, results, results[baselineIndex], workloads, priorities, classNames, shares, targetClass, mixSize);
+
         Directory.CreateDirectory(s.Out);
-        var baselineResult = results[baselineIndex];
-        int maxExits = results.Max(r => r.Model.ExitCount);
-        string title = $"{DatasetTitle(s.Dataset)} {s.Split} images leaving at each exit";
-        ExitDistributionFigure.Render(results.Select(r => (r.Name, Pad(r.Evaluation.ExitCounts(), maxExits))).ToList(), classNames, title).Save(Path.Combine(s.Out, "exits.svg"));
-        string targetName = "class " + TargetName(targetClass, classNames);
-        var xs = shares.Select(p => (double)p).ToArray();
-        LineChartFigure.Render(results.Select(r => new LineSeries(r.Name, xs, r.MixLatencyMs)).ToList(), $"Latency vs share of {targetName}", $"share of {targetName} in the test mix", "ms per sample (batched early exit)", xTickSuffix: "%")
-            .Save(Path.Combine(s.Out, "latency.svg"));
-        var (figScale, figUnit) = CliOutput.MacUnit(results.Max(r => r.MixMacs.Max()));
-        string macAxis = figUnit.Trim() switch { "G" => "billion MACs per sample", "M" => "million MACs per sample", "k" => "thousand MACs per sample", _ => "MACs per sample" };
-        LineChartFigure.Render(results.Select(r => new LineSeries(r.Name, xs, r.MixMacs.Select(m => m / figScale).ToArray())).ToList(), $"Average MACs vs share of {targetName}", $"share of {targetName} in the test mix", macAxis, xTickSuffix: "%")
-            .Save(Path.Combine(s.Out, "macs.svg"));
+        WriteFigures(report);
+        File.WriteAllText(Path.Combine(s.Out, "report.md"), Markdown(report));
+        EvaluateCommand.WriteJson(Path.Combine(s.Out, "report.json"), Json(report));
 
-        File.WriteAllText(Path.Combine(s.Out, "report.md"), Markdown(s, description, results, baselineResult, priorities, classNames, shares, targetClass));
-        EvaluateCommand.WriteJson(Path.Combine(s.Out, "report.json"), Json(s, description, results, baselineResult, priorities, classNames, shares, targetClass));
-
+        var baselineResult = report.Baseline;
         o.Heading("Accuracy (Table III)");
-        o.Table(null, ["model", "accuracy", "vs baseline", "avg MACs", "MAC speedup", "ms/sample"], results.Select(r => (IReadOnlyList<string>)
+        o.Table(null, ["model", "accuracy", "vs baseline", "avg MACs", "MAC speedup", "ms/sample median (min-max)", "time speedup (spread)"], results.Select(r => (IReadOnlyList<string>)
         [
             r.Name, CliOutput.Percent(r.Evaluation.Accuracy), Points(r.Evaluation.Accuracy - baselineResult.Evaluation.Accuracy),
-            CliOutput.Macs(r.Evaluation.AverageMacs), CliOutput.Number(baselineResult.Evaluation.AverageMacs / r.Evaluation.AverageMacs) + "x", CliOutput.Number(r.MsPerSample, "F3"),
+            CliOutput.Macs(r.Evaluation.AverageMacs), CliOutput.Number(baselineResult.Evaluation.AverageMacs / r.Evaluation.AverageMacs) + "x",
+            r.Timings[0].ToString(), report.TimeSpeedup(r, 0).ToString(),
         ]));
         if (priorities.Count > 0)
         {
             o.Heading("Priority-class speedup vs " + baselineResult.Name + " (Table II; MACs / measured time)");
-            o.Table(null, ["class (exit)", .. results.Select(r => r.Name)], priorities.Select(p => (IReadOnlyList<string>)
+            o.Table(null, ["class (exit)", .. results.Select(r => r.Name)], priorities.Select((p, c) => (IReadOnlyList<string>)
             [
                 $"{CliOutput.ClassLabel(p.Class, classNames)} (exit {p.Exit + 1})",
-                .. results.Select(r => $"{CliOutput.Number(MacSpeedup(baselineResult, r, p.Class))}x / {CliOutput.Number(baselineResult.ClassLatencyMs[p.Class] / r.ClassLatencyMs[p.Class])}x"),
+                .. results.Select(r => $"{CliOutput.Number(MacSpeedup(baselineResult, r, p.Class))}x / {report.TimeSpeedup(r, 1 + c)}"),
             ]));
         }
 
-        o.Line($"Wrote {Path.Combine(s.Out, "report.md")}, report.json, exits.svg, latency.svg and macs.svg");
+        o.Line($"Times: median (min-max) of {s.Repeats} interleaved runs after a warm-up round; {report.FlagCount} time speedup(s) flagged.");
+        if (report.FlagCount > 0)
+        {
+            o.Line(TimeSpeedup.FlagNote);
+        }
+
+        o.Line($"Wrote {Path.Combine(s.Out, "report.md")}, report.json and the figures {string.Join(", ", FigureFiles.Values.SelectMany(f => new[] { f + ".png", f + ".svg" }))}");
         return 0;
     }
 
-    private static string Markdown(Settings s, string description, List<ModelResult> results, ModelResult baseline, List<(int Class, int Exit)> priorities, IReadOnlyList<string> classNames, int[] shares, int target)
+    /// <summary>The figures' file names (without extension) by the paper's figure.</summary>
+    private static readonly Dictionary<string, string> FigureFiles = new() { ["fig6"] = "exits", ["fig9Latency"] = "latency", ["fig9Macs"] = "macs" };
+
+    private static void WriteFigures(ReportData r)
     {
+        var s = r.Settings;
+        int maxExits = r.Results.Max(m => m.Model.ExitCount);
+        string title = $"{DatasetTitle(s.Dataset)} {s.Split} images leaving at each exit";
+        string targetName = "class " + TargetName(r.Target, r.ClassNames);
+        var xs = r.Shares.Select(p => (double)p).ToArray();
+        var (macScale, macUnit) = CliOutput.MacUnit(r.Results.Max(m => r.MixIndices.Max(w => m.WorkloadMacs[w])));
+        string macAxis = macUnit.Trim() switch { "G" => "billion MACs per sample", "M" => "million MACs per sample", "k" => "thousand MACs per sample", _ => "MACs per sample" };
+        var figures = new Dictionary<string, Func<ReportFigure>>
+        {
+            ["fig6"] = () => ExitDistributionFigure.Render(r.Results.Select(m => (m.Name, Pad(m.Evaluation.ExitCounts(), maxExits))).ToList(), r.ClassNames, title),
+            ["fig9Latency"] = () => LineChartFigure.Render(
+                r.Results.Select(m => new LineSeries(m.Name, xs, r.MixIndices.Select(w => m.Timings[w].Median).ToArray(), r.MixIndices.Select(w => m.Timings[w].Min).ToArray(), r.MixIndices.Select(w => m.Timings[w].Max).ToArray())).ToList(),
+                $"Latency vs share of {targetName}", $"share of {targetName} in the test mix", "ms per sample (batched early exit; median, min-max)", xTickSuffix: "%", xTicks: xs),
+            ["fig9Macs"] = () => LineChartFigure.Render(
+                r.Results.Select(m => new LineSeries(m.Name, xs, r.MixIndices.Select(w => m.WorkloadMacs[w] / macScale).ToArray())).ToList(),
+                $"Average MACs vs share of {targetName}", $"share of {targetName} in the test mix", macAxis, xTickSuffix: "%", xTicks: xs),
+        };
+        foreach (var (key, render) in figures)
+        {
+            using var figure = render();
+            figure.Save(Path.Combine(s.Out, FigureFiles[key] + ".png"));
+            figure.Save(Path.Combine(s.Out, FigureFiles[key] + ".svg"));
+        }
+    }
+
+    private static string Markdown(ReportData r)
+    {
+        var s = r.Settings;
+        var baseline = r.Baseline;
+        var results = r.Results;
+        var classNames = r.ClassNames;
         var md = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
         md.AppendLine("# ClassyNet evaluation report");
         md.AppendLine();
-        md.AppendLine(inv, $"Data: {description}. Baseline for speedups: **{baseline.Name}**. Measured on this machine ({Environment.ProcessorCount} threads, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}) with batched early exit, batches of {s.BatchSize}, fastest of {s.Repeats} runs.");
+        md.AppendLine(inv, $"Data: {r.Description}. Baseline for speedups: **{baseline.Name}**. Measured on this machine ({Environment.ProcessorCount} threads, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}) with batched early exit, batches of {s.BatchSize}.");
+        md.AppendLine();
+        md.AppendLine(inv, $"Accuracy, exits and MACs come from one pass of each model over all {results[0].Evaluation.Count} samples; MACs are exact counts from the layers' shapes. Times are measured on workloads held in memory ({r.MixSize} samples each: a random sample of the data, each priority class, each Fig. 9 mix): every model runs each workload once per round, in an order rotated each round (round robin), after one untimed warm-up round; {s.Repeats} timed rounds give the median and (min-max) in ms per sample. A time speedup is the baseline's median over the model's, with the spread (baseline min / model max - baseline max / model min); it is marked {TimeSpeedup.FlagMark} when the MAC speedup of the same samples lies outside that spread.");
         md.AppendLine();
         md.AppendLine("| model | file | mode | architecture | exit classes | thresholds |");
         md.AppendLine("|---|---|---|---|---|---|");
-        foreach (var r in results)
+        foreach (var m in results)
         {
-            md.AppendLine(inv, $"| {Cell(r.Name)} | `{Cell(Path.GetFileName(r.File))}` | {r.Model.Mode ?? "-"} | {Cell(r.Model.Spec.ToString())} | {Cell(r.Model.ExitClasses.ToString())} | {CliParsing.Format(r.Model.Thresholds)} |");
+            md.AppendLine(inv, $"| {Cell(m.Name)} | `{Cell(Path.GetFileName(m.File))}` | {m.Model.Mode ?? "-"} | {Cell(m.Model.Spec.ToString())} | {Cell(m.Model.ExitClasses.ToString())} | {CliOutput.Thresholds(m.Model.Thresholds)} |");
         }
 
         md.AppendLine();
         md.AppendLine("## Accuracy (paper Table III)");
         md.AppendLine();
-        md.AppendLine("| model | accuracy | Δ vs baseline | avg MACs / sample | MAC speedup vs baseline | measured ms / sample |");
-        md.AppendLine("|---|---|---|---|---|---|");
-        foreach (var r in results)
+        md.AppendLine(inv, $"| model | accuracy | Δ vs baseline | avg MACs / sample | MAC speedup vs baseline | ms / sample, median (min-max) on {r.Workloads[0].Label} | time speedup (spread) |");
+        md.AppendLine("|---|---|---|---|---|---|---|");
+        foreach (var m in results)
         {
-            md.AppendLine(inv, $"| {Cell(r.Name)} | {CliOutput.Percent(r.Evaluation.Accuracy)} | {Points(r.Evaluation.Accuracy - baseline.Evaluation.Accuracy)} | {CliOutput.Macs(r.Evaluation.AverageMacs)} | {baseline.Evaluation.AverageMacs / r.Evaluation.AverageMacs:F2}x | {r.MsPerSample:F3} |");
+            md.AppendLine(inv, $"| {Cell(m.Name)} | {CliOutput.Percent(m.Evaluation.Accuracy)} | {Points(m.Evaluation.Accuracy - baseline.Evaluation.Accuracy)} | {CliOutput.Macs(m.Evaluation.AverageMacs)} | {baseline.Evaluation.AverageMacs / m.Evaluation.AverageMacs:F2}x | {m.Timings[0]} | {r.TimeSpeedup(m, 0)} |");
         }
 
         md.AppendLine();
         md.AppendLine("## Priority-class speedup (paper Table II)");
         md.AppendLine();
-        if (priorities.Count == 0)
+        if (r.Priorities.Count == 0)
         {
             md.AppendLine("No model has Bag-of-Classes exits and no --priority-classes were given, so there are no priority classes to report.");
         }
         else
         {
-            md.AppendLine("Speedup of each priority class's test samples: the baseline's average MACs (or measured time per sample) for that class divided by the model's.");
+            md.AppendLine("Speedup for each priority class's test samples: the baseline's average MACs for that class over the model's, and the baseline's measured time per sample over the model's (median, spread).");
             md.AppendLine();
-            md.AppendLine("| priority class (exit) | " + string.Join(" | ", results.Select(r => $"{Cell(r.Name)} MACs | {Cell(r.Name)} time")) + " |");
+            md.AppendLine("| priority class (exit) | " + string.Join(" | ", results.Select(m => $"{Cell(m.Name)} MACs | {Cell(m.Name)} time")) + " |");
             md.AppendLine("|---|" + string.Concat(results.Select(_ => "---|---|")));
-            foreach (var (cls, exit) in priorities)
+            for (int c = 0; c < r.Priorities.Count; c++)
             {
+                var (cls, exit) = r.Priorities[c];
                 md.Append(inv, $"| {Cell(CliOutput.ClassLabel(cls, classNames))} (exit {exit + 1}) |");
-                foreach (var r in results)
+                foreach (var m in results)
                 {
-                    md.Append(inv, $" {CliOutput.Number(MacSpeedup(baseline, r, cls))}x | {CliOutput.Number(baseline.ClassLatencyMs[cls] / r.ClassLatencyMs[cls])}x |");
+                    md.Append(inv, $" {CliOutput.Number(MacSpeedup(baseline, m, cls))}x | {r.TimeSpeedup(m, 1 + c)} |");
                 }
 
                 md.AppendLine();
@@ -239,106 +254,141 @@ internal static class ReportCommand
         }
 
         md.AppendLine();
+        md.AppendLine(r.FlagCount == 0
+            ? "No time speedup disagrees with its MAC speedup by more than the spread of the timings."
+            : $"{r.FlagCount} time speedup(s) marked. {TimeSpeedup.FlagNote}");
+        md.AppendLine();
         md.AppendLine("## Exit distribution by class (paper Fig. 6)");
         md.AppendLine();
-        md.AppendLine("![exit distribution by class](exits.svg)");
-        foreach (var r in results)
+        md.AppendLine("![exit distribution by class](exits.png)");
+        foreach (var m in results)
         {
             md.AppendLine();
-            md.AppendLine($"### {r.Name}");
+            md.AppendLine($"### {m.Name}");
             md.AppendLine();
-            md.AppendLine("| class | " + string.Join(" | ", Enumerable.Range(1, r.Model.ExitCount).Select(e => $"exit {e}")) + " |");
-            md.AppendLine("|---|" + string.Concat(Enumerable.Repeat("---|", r.Model.ExitCount)));
+            if (m.Model.Mode == "baseline" && m.Model.ExitCount > 1)
+            {
+                md.AppendLine("The baseline trains only its final exit; its early exits are untrained and disabled (threshold 0), so every sample leaves at the last exit.");
+                md.AppendLine();
+            }
+
+            md.AppendLine("| class | " + string.Join(" | ", Enumerable.Range(1, m.Model.ExitCount).Select(e => $"exit {e}")) + " |");
+            md.AppendLine("|---|" + string.Concat(Enumerable.Repeat("---|", m.Model.ExitCount)));
             for (int k = 0; k < classNames.Count; k++)
             {
-                md.AppendLine($"| {Cell(CliOutput.ClassLabel(k, classNames))} | " + string.Join(" | ", Enumerable.Range(0, r.Model.ExitCount).Select(e => $"{r.Evaluation.ExitCountOf(k, e)} ({CliOutput.Percent(r.Evaluation.ExitRate(k, e))})")) + " |");
+                md.AppendLine($"| {Cell(CliOutput.ClassLabel(k, classNames))} | " + string.Join(" | ", Enumerable.Range(0, m.Model.ExitCount).Select(e => $"{m.Evaluation.ExitCountOf(k, e)} ({CliOutput.Percent(m.Evaluation.ExitRate(k, e))})")) + " |");
             }
         }
 
         md.AppendLine();
-        int mixSize = MixSize(s, results[0].Evaluation.Count);
         md.AppendLine(inv, $"## Latency vs share of the target class (paper Fig. 9)");
         md.AppendLine();
-        md.AppendLine(inv, $"Test mixes of {mixSize} samples with class {Cell(TargetName(target, classNames))} making up {string.Join(", ", shares)}% of the samples (seed {s.Seed}); each model runs batched early exit over the whole mix, fastest of {s.Repeats} runs.");
+        md.AppendLine(inv, $"Test mixes of {r.MixSize} samples with class {Cell(TargetName(r.Target, classNames))} making up {string.Join(", ", r.Shares)}% of the samples (seed {s.Seed}); each model runs batched early exit over the whole mix, timed as above.");
         md.AppendLine();
-        md.AppendLine("![latency vs share](latency.svg)");
+        md.AppendLine("![latency vs share](latency.png)");
         md.AppendLine();
-        md.AppendLine("| share | " + string.Join(" | ", results.Select(r => $"{Cell(r.Name)} ms/sample")) + " |");
+        md.AppendLine("| share | " + string.Join(" | ", results.Select(m => $"{Cell(m.Name)} ms/sample, median (min-max)")) + " |");
         md.AppendLine("|---|" + string.Concat(results.Select(_ => "---|")));
-        for (int p = 0; p < shares.Length; p++)
+        for (int p = 0; p < r.Shares.Length; p++)
         {
-            md.Append(inv, $"| {shares[p]}% | ").AppendLine(string.Join(" | ", results.Select(r => r.MixLatencyMs[p].ToString("F4", inv))) + " |");
+            md.Append(inv, $"| {r.Shares[p]}% | ").AppendLine(string.Join(" | ", results.Select(m => m.Timings[r.MixIndices[p]].ToString())) + " |");
         }
 
         md.AppendLine();
-        md.AppendLine("![MACs vs share](macs.svg)");
+        md.AppendLine("![MACs vs share](macs.png)");
         md.AppendLine();
-        var (macScale, macUnit) = CliOutput.MacUnit(results.Max(r => r.MixMacs.Max()));
-        md.AppendLine("| share | " + string.Join(" | ", results.Select(r => $"{Cell(r.Name)} MACs/sample{(macUnit.Length > 0 ? $" ({macUnit.Trim()})" : string.Empty)}")) + " |");
+        var (macScale, macUnit) = CliOutput.MacUnit(results.Max(m => r.MixIndices.Max(w => m.WorkloadMacs[w])));
+        md.AppendLine("| share | " + string.Join(" | ", results.Select(m => $"{Cell(m.Name)} MACs/sample{(macUnit.Length > 0 ? $" ({macUnit.Trim()})" : string.Empty)}")) + " |");
         md.AppendLine("|---|" + string.Concat(results.Select(_ => "---|")));
-        for (int p = 0; p < shares.Length; p++)
+        for (int p = 0; p < r.Shares.Length; p++)
         {
-            md.Append(inv, $"| {shares[p]}% | ").AppendLine(string.Join(" | ", results.Select(r => (r.MixMacs[p] / macScale).ToString(macScale == 1 ? "F0" : "F3", inv))) + " |");
+            md.Append(inv, $"| {r.Shares[p]}% | ").AppendLine(string.Join(" | ", results.Select(m => (m.WorkloadMacs[r.MixIndices[p]] / macScale).ToString(macScale == 1 ? "F0" : "F3", inv))) + " |");
         }
 
+        md.AppendLine();
+        md.AppendLine("Figures are also written as SVG (exits.svg, latency.svg, macs.svg).");
         return md.ToString();
     }
 
-    private static Dictionary<string, object?> Json(Settings s, string description, List<ModelResult> results, ModelResult baseline, List<(int Class, int Exit)> priorities, IReadOnlyList<string> classNames, int[] shares, int target)
+    private static Dictionary<string, object?> Json(ReportData r)
     {
         static double? N(double v) => EvaluateCommand.JsonNumber(v);
+        static Dictionary<string, object?> Timing(TimingStats t) => new() { ["msPerSampleMedian"] = N(t.Median), ["msPerSampleMin"] = N(t.Min), ["msPerSampleMax"] = N(t.Max), ["runs"] = t.Runs };
+        static Dictionary<string, object?> Speedup(TimeSpeedup t) => new() { ["median"] = N(t.Median), ["low"] = N(t.Low), ["high"] = N(t.High), ["macSpeedupOfTheseSamples"] = N(t.MacSpeedup), ["flagged"] = t.Disagrees };
+        var s = r.Settings;
+        var baseline = r.Baseline;
         return new Dictionary<string, object?>
         {
-            ["data"] = description,
+            ["data"] = r.Description,
             ["dataset"] = DataSource.Normalize(s.Dataset),
             ["split"] = s.Split,
-            ["count"] = results[0].Evaluation.Count,
-            ["classNames"] = classNames,
+            ["count"] = r.Results[0].Evaluation.Count,
+            ["classNames"] = r.ClassNames,
             ["baseline"] = baseline.Name,
             ["machine"] = new Dictionary<string, object> { ["threads"] = Environment.ProcessorCount, ["os"] = RuntimeInformation.OSDescription, ["runtime"] = RuntimeInformation.FrameworkDescription, ["batchSize"] = s.BatchSize, ["repeats"] = s.Repeats },
-            ["models"] = results.Select(r => new Dictionary<string, object?>
+            ["timing"] = new Dictionary<string, object?>
             {
-                ["name"] = r.Name,
-                ["file"] = r.File,
-                ["mode"] = r.Model.Mode,
-                ["architecture"] = r.Model.Spec.ToString(),
-                ["exitClasses"] = r.Model.ExitClasses.ToString(),
-                ["thresholds"] = r.Model.Thresholds,
-                ["accuracy"] = r.Evaluation.Accuracy,
-                ["accuracyDeltaVsBaseline"] = r.Evaluation.Accuracy - baseline.Evaluation.Accuracy,
-                ["averageMacs"] = r.Evaluation.AverageMacs,
-                ["macSpeedupVsBaseline"] = N(baseline.Evaluation.AverageMacs / r.Evaluation.AverageMacs),
-                ["fullNetworkMacs"] = r.FullMacs,
-                ["msPerSample"] = r.MsPerSample,
-                ["exitCounts"] = r.Evaluation.ExitCountRows(),
-                ["exitRates"] = r.Evaluation.ExitRates(),
-                ["classRecall"] = r.Evaluation.ClassRecall().Select(N).ToArray(),
-                ["classAverageMacs"] = r.Evaluation.ClassAverageMacs.Select(N).ToArray(),
-                ["confusionMatrix"] = r.Evaluation.ConfusionMatrix(),
+                ["method"] = "interleaved rounds (order rotated each round) after one untimed warm-up round; median, min and max of the timed rounds",
+                ["repeats"] = s.Repeats,
+                ["samplesPerWorkload"] = r.MixSize,
+                ["workloads"] = r.Workloads.Select(w => w.Label).ToArray(),
+                ["flagged"] = r.FlagCount,
+            },
+            ["models"] = r.Results.Select(m => new Dictionary<string, object?>
+            {
+                ["name"] = m.Name,
+                ["file"] = m.File,
+                ["mode"] = m.Model.Mode,
+                ["architecture"] = m.Model.Spec.ToString(),
+                ["exitClasses"] = m.Model.ExitClasses.ToString(),
+                ["thresholds"] = m.Model.Thresholds,
+                ["accuracy"] = m.Evaluation.Accuracy,
+                ["accuracyDeltaVsBaseline"] = m.Evaluation.Accuracy - baseline.Evaluation.Accuracy,
+                ["averageMacs"] = m.Evaluation.AverageMacs,
+                ["macSpeedupVsBaseline"] = N(baseline.Evaluation.AverageMacs / m.Evaluation.AverageMacs),
+                ["fullNetworkMacs"] = m.FullMacs,
+                ["msPerSample"] = N(m.Timings[0].Median),
+                ["timing"] = Timing(m.Timings[0]),
+                ["timeSpeedupVsBaseline"] = Speedup(r.TimeSpeedup(m, 0)),
+                ["earlyExitsTrained"] = m.Model.Mode != "baseline",
+                ["exitCounts"] = m.Evaluation.ExitCountRows(),
+                ["exitRates"] = m.Evaluation.ExitRates(),
+                ["classRecall"] = m.Evaluation.ClassRecall().Select(N).ToArray(),
+                ["classAverageMacs"] = m.Evaluation.ClassAverageMacs.Select(N).ToArray(),
+                ["confusionMatrix"] = m.Evaluation.ConfusionMatrix(),
             }).ToArray(),
-            ["table2"] = priorities.Select(p => new Dictionary<string, object?>
+            ["table2"] = r.Priorities.Select((p, c) => new Dictionary<string, object?>
             {
                 ["class"] = p.Class,
-                ["className"] = classNames[p.Class],
+                ["className"] = r.ClassNames[p.Class],
                 ["exit"] = p.Exit + 1,
-                ["models"] = results.ToDictionary(r => r.Name, r => (object?)new Dictionary<string, object?>
+                ["models"] = r.Results.ToDictionary(m => m.Name, m => (object?)new Dictionary<string, object?>
                 {
-                    ["averageMacs"] = N(r.Evaluation.ClassAverageMacs[p.Class]),
-                    ["msPerSample"] = N(r.ClassLatencyMs[p.Class]),
-                    ["macSpeedup"] = N(MacSpeedup(baseline, r, p.Class)),
-                    ["timeSpeedup"] = N(baseline.ClassLatencyMs[p.Class] / r.ClassLatencyMs[p.Class]),
+                    ["averageMacs"] = N(m.Evaluation.ClassAverageMacs[p.Class]),
+                    ["macSpeedup"] = N(MacSpeedup(baseline, m, p.Class)),
+                    ["msPerSample"] = N(m.Timings[1 + c].Median),
+                    ["timing"] = Timing(m.Timings[1 + c]),
+                    ["timeSpeedup"] = N(r.TimeSpeedup(m, 1 + c).Median),
+                    ["timeSpeedupDetail"] = Speedup(r.TimeSpeedup(m, 1 + c)),
                 }),
             }).ToArray(),
             ["fig9"] = new Dictionary<string, object?>
             {
-                ["targetClass"] = target,
-                ["targetClassName"] = classNames[target],
-                ["sharesPercent"] = shares,
-                ["mixSize"] = MixSize(s, results[0].Evaluation.Count),
+                ["targetClass"] = r.Target,
+                ["targetClassName"] = r.ClassNames[r.Target],
+                ["sharesPercent"] = r.Shares,
+                ["mixSize"] = r.MixSize,
                 ["seed"] = s.Seed,
-                ["series"] = results.Select(r => new Dictionary<string, object?> { ["model"] = r.Name, ["msPerSample"] = r.MixLatencyMs, ["macsPerSample"] = r.MixMacs }).ToArray(),
+                ["series"] = r.Results.Select(m => new Dictionary<string, object?>
+                {
+                    ["model"] = m.Name,
+                    ["msPerSample"] = r.MixIndices.Select(w => m.Timings[w].Median).ToArray(),
+                    ["msPerSampleMin"] = r.MixIndices.Select(w => m.Timings[w].Min).ToArray(),
+                    ["msPerSampleMax"] = r.MixIndices.Select(w => m.Timings[w].Max).ToArray(),
+                    ["macsPerSample"] = r.MixIndices.Select(w => m.WorkloadMacs[w]).ToArray(),
+                }).ToArray(),
             },
-            ["figures"] = new Dictionary<string, string> { ["fig6"] = "exits.svg", ["fig9Latency"] = "latency.svg", ["fig9Macs"] = "macs.svg" },
+            ["figures"] = FigureFiles.ToDictionary(f => f.Key, f => new[] { f.Value + ".png", f.Value + ".svg" }),
         };
     }
 
@@ -412,7 +462,7 @@ internal static class ReportCommand
         var result = new List<(int, int)>();
         if (text is not null)
         {
-            var groups = CliParsing.ExitClasses(text, classes);
+            var groups = CliParsing.ExitClasses(text, classes, "--priority-classes");
             for (int m = 0; m < groups.Length; m++)
             {
                 result.AddRange(groups[m].Select(c => (c, m)));
@@ -442,39 +492,41 @@ internal static class ReportCommand
         return result;
     }
 
-    private static TensorDataset Mix(TensorDataset test, int[] targetPool, int[] otherPool, int percent, int size, int seed)
+    /// <summary>
+    /// The timed workloads, in this order: a random sample of the data (Table III), each priority class's samples
+    /// (Table II; the first <paramref name="size"/> of the class), and one mix per share (Fig. 9).
+    /// </summary>
+    private static List<Workload> Workloads(SampleSource test, List<(int Class, int Exit)> priorities, int[] shares, int[] targetPool, int[] otherPool, int size, int seed)
+    {
+        var rng = new Random(seed);
+        var all = Enumerable.Range(0, test.Count).ToArray();
+        rng.Shuffle(all);
+        var workloads = new List<Workload> { new($"{size} random samples", all[..Math.Min(size, all.Length)]) };
+        foreach (var (cls, _) in priorities)
+        {
+            var members = Enumerable.Range(0, test.Count).Where(j => test.Labels[j] == cls).Take(size).ToArray();
+            if (members.Length == 0)
+            {
+                throw new CliException($"Priority class {cls} has no samples in the data, so its speedup (Table II) cannot be measured; pass --priority-classes with classes the data holds.");
+            }
+
+            workloads.Add(new($"class {cls} ({members.Length} samples)", members));
+        }
+
+        workloads.AddRange(shares.Select(p => new Workload($"{p}% mix", Mix(targetPool, otherPool, p, size, seed))));
+        return workloads;
+    }
+
+    /// <summary>Indices of a test mix of <paramref name="size"/> samples, <paramref name="percent"/>% of them from the target pool (drawn with repetition when a pool is smaller).</summary>
+    private static int[] Mix(int[] targetPool, int[] otherPool, int percent, int size, int seed)
     {
         var rng = new Random(seed * 1000 + percent);
         int targets = (int)Math.Round(size * percent / 100.0);
         var t = targetPool.OrderBy(_ => rng.Next()).ToArray();
         var others = otherPool.OrderBy(_ => rng.Next()).ToArray();
-        var indices = Enumerable.Range(0, targets).Select(i => t[i % t.Length])
+        return Enumerable.Range(0, targets).Select(i => t[i % t.Length])
             .Concat(Enumerable.Range(0, size - targets).Select(i => others[i % others.Length]))
             .OrderBy(_ => rng.Next()).ToArray();
-        return test.Subset(indices);
-    }
-
-    private static void Warm(ClassyNetModel model, EarlyExitPredictor predictor, TensorDataset prepared, int batchSize)
-    {
-        // One full batch: with tiered compilation off (see the csproj) that compiles every kernel the timed runs use
-        // and fills the buffer pools.
-        int n = Math.Min(prepared.Count, batchSize);
-        model.PredictPrepared(prepared.Subset(Enumerable.Range(0, n).ToArray()), batchSize, predictor);
-    }
-
-    private static (double MsPerSample, double Macs) TimeBest(ClassyNetModel model, EarlyExitPredictor predictor, TensorDataset prepared, int batchSize, int repeats, CancellationToken cancellation)
-    {
-        double best = double.MaxValue, macs = 0;
-        for (int r = 0; r < repeats; r++)
-        {
-            cancellation.ThrowIfCancellationRequested();
-            var watch = Stopwatch.StartNew();
-            var run = model.PredictPrepared(prepared, batchSize, predictor);
-            best = Math.Min(best, watch.Elapsed.TotalMilliseconds);
-            macs = run.AverageMacs;
-        }
-
-        return (best / prepared.Count, macs);
     }
 
     private static int[,] Pad(int[,] counts, int exits)
@@ -495,7 +547,25 @@ internal static class ReportCommand
         string[] Models, string? Names, string? Baseline, string Dataset, string? Data, string Split, int? Limit, string? LabelColumn, string Out,
         int? TargetClass, string? PriorityClasses, string Shares, int MixSize, int Repeats, int BatchSize, int Seed);
 
-    private sealed record ModelResult(
-        string Name, string File, ClassyNetModel Model, EarlyExitEvaluation Evaluation, double MsPerSample, long FullMacs,
-        Dictionary<int, double> ClassLatencyMs, double[] MixLatencyMs, double[] MixMacs);
+    /// <summary>A timed workload: a label for tables and the test samples it runs.</summary>
+    private sealed record Workload(string Label, int[] Indices);
+
+    /// <summary>One model's numbers: the full evaluation, and per workload (see <see cref="Workloads"/>) its timings and average MACs.</summary>
+    private sealed record ModelResult(string Name, string File, ClassyNetModel Model, EarlyExitEvaluation Evaluation, long FullMacs, TimingStats[] Timings, double[] WorkloadMacs);
+
+    /// <summary>Everything the report writes.</summary>
+    private sealed record ReportData(
+        Settings Settings, string Description, List<ModelResult> Results, ModelResult Baseline, List<Workload> Workloads, List<(int Class, int Exit)> Priorities,
+        IReadOnlyList<string> ClassNames, int[] Shares, int Target, int MixSize)
+    {
+        /// <summary>Positions of the Fig. 9 mixes in <see cref="Workloads"/>.</summary>
+        public int[] MixIndices { get; } = Enumerable.Range(1 + Priorities.Count, Shares.Length).ToArray();
+
+        /// <summary>Time speedups (Table III and II) that disagree with their MAC speedups.</summary>
+        public int FlagCount => Results.Sum(m => Enumerable.Range(0, 1 + Priorities.Count).Count(w => TimeSpeedup(m, w).Disagrees));
+
+        /// <summary>The measured speedup of <paramref name="model"/> over the baseline on workload <paramref name="workload"/>, checked against the MACs of the same samples.</summary>
+        public TimeSpeedup TimeSpeedup(ModelResult model, int workload) =>
+            Cli.TimeSpeedup.Of(Baseline.Timings[workload], model.Timings[workload], Baseline.WorkloadMacs[workload] / model.WorkloadMacs[workload]);
+    }
 }

@@ -30,7 +30,7 @@ internal static class TrainCommand
         var batchSize = new Option<int>("--batch-size") { Description = "Samples per step.", DefaultValueFactory = _ => 64 };
         var lr = new Option<double>("--lr") { Description = "Adam learning rate.", DefaultValueFactory = _ => 1e-3 };
         var seed = new Option<int>("--seed") { Description = "Seed of initialisation, shuffling and the validation split.", DefaultValueFactory = _ => 1 };
-        var trainLimit = new Option<int?>("--train-limit") { Description = "Use only the first N training samples." };
+        var trainLimit = CliParsing.OptionalInt("--train-limit", "Use only the first N training samples.", 2000);
         var validationFraction = new Option<float>("--validation-fraction") { Description = "Fraction held out for validation metrics and later calibration.", DefaultValueFactory = _ => 0.1f };
         var normalize = new Option<string>("--normalize") { Description = "standardize (per-channel mean/std of the training data, stored in the model) or none.", DefaultValueFactory = _ => "standardize" };
         var output = new Option<string>("--out") { Description = "Model bundle to write (zip).", Required = true };
@@ -104,6 +104,14 @@ internal static class TrainCommand
         string exitClassText = s.ExitClasses ?? named?.ExitClasses ?? DefaultExitClasses(classes, exitLayers?.Length ?? widthValues?.Length ?? 3);
         var priorities = CliParsing.ExitClasses(ExitClassNames.ToIndices(exitClassText, classNames), classes);
         int exitCount = priorities.Length + 1;
+        int presetExits = named is null ? exitCount : named.ExitClasses.Split(';').Length + 1;
+        if (named is not null && s.Exits is null && (s.Arch is null || named.Exits is not null) && presetExits != exitCount)
+        {
+            string layout = named.Exits is null ? $"--arch {named.Arch}" : $"exits after layers {string.Join(", ", named.Exits)}";
+            throw new CliException($"--preset {named.Name} builds {presetExits} exits ({layout}), but --exit-classes \"{exitClassText}\" gives {priorities.Length} early-exit groups, i.e. {exitCount} exits. " +
+                $"Give {presetExits - 1} groups (the preset's are \"{named.ExitClasses}\"), or place {exitCount} exits yourself with --exits (ResNets).");
+        }
+
         var weightsUsed = weightValues ?? (named is not null && named.Weights.Length == exitCount ? named.Weights : DefaultWeights(exitCount));
         var thresholdsUsed = thresholdValues ?? (named is not null && named.Thresholds.Length == exitCount - 1 ? named.Thresholds : DefaultThresholds(exitCount));
         if (weightsUsed.Length != exitCount)
@@ -149,7 +157,7 @@ internal static class TrainCommand
         var trainer = new MultiExitTrainer(network, options);
         string modeName = CliParsing.ModeName(modeValue);
         o.Line($"{train.Count} samples of shape [{string.Join(", ", train.SampleShape)}], {classes} classes; {spec}");
-        o.Line($"mode {modeName}: {preset.ExitClasses}; weights [{CliParsing.Format(preset.ExitLossWeights)}]; thresholds [{CliParsing.Format(preset.ExitThresholds)}]; normalisation {normalization}");
+        o.Line($"mode {modeName}: {preset.ExitClasses}; weights [{CliParsing.Format(preset.ExitLossWeights)}]; thresholds [{CliOutput.Thresholds(preset.ExitThresholds)}]; normalisation {normalization}");
         if (s.Resume)
         {
             o.Line($"Resuming from checkpoint '{checkpointPath}'.");
@@ -157,10 +165,29 @@ internal static class TrainCommand
 
         var watch = Stopwatch.StartNew();
         TrainingResult history;
+        TrainingProgress? last = null;
+        bool baseline = modeValue == ClassyNetMode.Baseline;
         try
         {
             history = o.WithProgress("train", sink => trainer.Fit(prepared, new SyncProgress(p =>
-                sink.Report($"epoch {p.Epoch}/{p.Epochs}", p.SamplesInEpoch, p.EpochSize, string.Create(CultureInfo.InvariantCulture, $"loss {p.Loss:F3}, {p.SamplesPerSecond:F0} samples/s"))), context.Cancellation));
+            {
+                if (s.Resume && last is null)
+                {
+                    sink.Message(p.BatchInEpoch > 1
+                        ? $"Resumed in epoch {p.Epoch} at batch {p.BatchInEpoch} of about {BatchesPerEpoch(p.EpochSize, s.BatchSize)} (the batches done before the interruption are not repeated)."
+                        : $"Resumed at the start of epoch {p.Epoch}.");
+                }
+
+                last = p;
+                if (p.CompletedEpoch is { } epoch)
+                {
+                    // Each epoch's line as soon as its validation pass ends, not after the last epoch.
+                    sink.Message(EpochLine(epoch, baseline));
+                    return;
+                }
+
+                sink.Report($"epoch {p.Epoch}/{p.Epochs}", p.SamplesInEpoch, p.EpochSize, string.Create(CultureInfo.InvariantCulture, $"loss {p.EpochMeanLoss:F3} (epoch mean), {p.SamplesPerSecond:F0} samples/s"));
+            }), context.Cancellation));
         }
         catch (InvalidDataException e) when (s.Resume)
         {
@@ -169,14 +196,11 @@ internal static class TrainCommand
 
         if (history.Cancelled)
         {
-            o.Error.WriteLine($"Interrupted: checkpoint saved to '{checkpointPath}' after {history.StartEpoch - 1 + history.Epochs.Count} completed epoch(s). Run the same command with --resume to continue.");
+            string where = last is null || last.CompletedEpoch is not null
+                ? $"after {history.StartEpoch - 1 + history.Epochs.Count} completed epoch(s)"
+                : $"in epoch {last.Epoch} after batch {last.BatchInEpoch} of about {BatchesPerEpoch(last.EpochSize, s.BatchSize)} ({history.StartEpoch - 1 + history.Epochs.Count} epoch(s) completed)";
+            o.Error.WriteLine($"Interrupted {where}: checkpoint saved to '{checkpointPath}'. Run the same command with --resume to continue from the next batch; nothing done is trained again.");
             return 130;
-        }
-
-        foreach (var epoch in history.Epochs)
-        {
-            string val = epoch.Validation is null ? string.Empty : "; validation exit accuracy " + string.Join(" / ", epoch.Validation.Select(v => CliOutput.Percent(v.Accuracy))) + ", exit rates " + string.Join(" / ", epoch.Validation.Select(v => CliOutput.Percent(v.ExitRate)));
-            o.Line(string.Create(CultureInfo.InvariantCulture, $"epoch {epoch.Epoch}: loss {epoch.Loss:F4}, {epoch.SamplesPerSecond:F0} samples/s{val}"));
         }
 
         var metadata = new Dictionary<string, string>
@@ -228,6 +252,20 @@ internal static class TrainCommand
         o.Line($"Wrote {s.Out} ({new FileInfo(s.Out).Length / 1024.0:F0} KiB) in {watch.Elapsed.TotalSeconds:F1} s.");
         return 0;
     }
+
+    /// <summary>
+    /// "epoch 2: loss 0.4182 (mean of the epoch's steps), 212 samples/s; validation exit accuracy 81.0% / 77.5% / 88.0%, exit rates ...".
+    /// The baseline trains only its final exit, so its untrained early exits' numbers are not shown.
+    /// </summary>
+    internal static string EpochLine(EpochMetrics epoch, bool baseline)
+    {
+        string val = epoch.Validation is null ? string.Empty
+            : baseline ? $"; validation accuracy {CliOutput.Percent(epoch.Validation[^1].Accuracy)} (final exit; the baseline does not train its early exits, so they are not evaluated)"
+            : "; validation exit accuracy " + string.Join(" / ", epoch.Validation.Select(v => CliOutput.Percent(v.Accuracy))) + ", exit rates " + string.Join(" / ", epoch.Validation.Select(v => CliOutput.Percent(v.ExitRate)));
+        return string.Create(CultureInfo.InvariantCulture, $"epoch {epoch.Epoch}: loss {epoch.Loss:F4} (mean of the epoch's steps), {epoch.SamplesPerSecond:F0} samples/s{val}");
+    }
+
+    private static int BatchesPerEpoch(int samples, int batchSize) => (samples + batchSize - 1) / batchSize;
 
     private static string DefaultExitClasses(int classes, int exits)
     {

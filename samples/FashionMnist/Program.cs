@@ -1,8 +1,10 @@
 // Fashion-MNIST experiment: Baseline, BranchyNet (BN), ClassyNet (CN) and CN+C on a multi-exit ResNet, IC scheme
-// with one priority class per early exit (classes 9, 8, 6, 1, 7, 0 in the paper's order). Writes a Markdown report.
+// with one priority class per early exit (classes 9, 8, 6, 1, 7, 0 in the paper's order). Writes a Markdown report and
+// the exit-distribution figure (PNG) next to it; the default goes to runs/ (ignored by git), never over docs/.
 //   dotnet run --project samples/FashionMnist -c Release -- [--epochs 3] [--train-limit 60000] [--test-limit 10000]
-//       [--depth 20] [--exits 7,13,20] [--out docs/results-fashion-mnist.md] [--data /usr/share/datasets/fashion-mnist]
-//       [--models DIR]   (also saves each trained model as DIR/<mode>.zip, e.g. for `classynet report`)
+//       [--depth 20] [--exits 7,13,20] [--out runs/fashion-mnist/results.md] [--data /usr/share/datasets/fashion-mnist]
+//       [--models DIR]   (also saves each trained model as DIR/<mode>.zip, e.g. for `classynet report`, which also
+//                         times the models against each other; this sample reports MACs only)
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -20,7 +22,7 @@ int trainLimit = int.Parse(options.GetValueOrDefault("train-limit", "60000"), Cu
 int testLimit = int.Parse(options.GetValueOrDefault("test-limit", "10000"), CultureInfo.InvariantCulture);
 int depth = int.Parse(options.GetValueOrDefault("depth", "20"), CultureInfo.InvariantCulture);
 int[] exitLayers = options.GetValueOrDefault("exits", "7,13,20").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-string output = options.GetValueOrDefault("out", "docs/results-fashion-mnist.md");
+string output = options.GetValueOrDefault("out", "runs/fashion-mnist/results.md");
 string dataDir = options.GetValueOrDefault("data", FashionMnist.DefaultDirectory);
 string? modelDir = options.GetValueOrDefault("models");
 
@@ -75,14 +77,6 @@ foreach (var mode in Enum.GetValues<ClassyNetMode>())
     var predictor = model.CreatePredictor();
     var run = model.Predict(test, predictor: predictor);
 
-    // Measured latency of the priority classes' samples alone (batched early exit on this machine).
-    var latency = new double[exits - 1];
-    for (int m = 0; m < exits - 1; m++)
-    {
-        var subset = test.Subset(Enumerable.Range(0, test.Count).Where(i => test.Labels[i] == priorities[m][0]).ToArray());
-        latency[m] = TimeBatch(model, predictor, subset);
-    }
-
     var predicted = run.PredictedClasses();
     var exitOf = run.ExitIndices();
     double accuracy = predicted.Zip(test.Labels).Count(p => p.First == p.Second) / (double)test.Count;
@@ -93,28 +87,19 @@ foreach (var mode in Enum.GetValues<ClassyNetMode>())
     }
 
     var macsPerClass = Enumerable.Range(0, 10).Select(k => Enumerable.Range(0, test.Count).Where(i => test.Labels[i] == k).Select(i => (double)run.Predictions[i].Macs).DefaultIfEmpty(0).Average()).ToArray();
-    results.Add(new ModeResult(mode, accuracy, finalLoss, trainSeconds, samplesPerSecond, perClass, macsPerClass, run.AverageMacs, latency, predictor.Accounting.Exits[^1].EarlyExitMacs));
+    results.Add(new ModeResult(mode, accuracy, finalLoss, trainSeconds, samplesPerSecond, perClass, macsPerClass, run.AverageMacs, predictor.Accounting.Exits[^1].EarlyExitMacs));
     Console.WriteLine($"{mode}: accuracy {accuracy:P2}, avg MACs {run.AverageMacs / 1e6:F2} M, trained in {trainSeconds:F0} s");
 }
 
-string figure = Path.ChangeExtension(output, null) + "-exits.svg";
-ExitDistributionFigure.Render(results.Select(r => (Name(r.Mode), r.PerClassExits)).ToList(), FashionMnist.ClassNames, $"Fashion-MNIST test images leaving at each exit (ResNet-{depth}, {exits} exits)").Save(figure);
+string figure = Path.ChangeExtension(output, null) + "-exits.png";
+Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+using (var exitFigure = ExitDistributionFigure.Render(results.Select(r => (Name(r.Mode), r.PerClassExits)).ToList(), FashionMnist.ClassNames, $"Fashion-MNIST test images leaving at each exit (ResNet-{depth}, {exits} exits)"))
+{
+    exitFigure.Save(figure);
+}
+
 File.WriteAllText(output, Report(results, priorities, train.Count, test.Count, epochs, depth, exitLayers, weights, thresholds, string.Join(" ", args), Path.GetFileName(figure)));
 Console.WriteLine($"Wrote {output} and {figure}");
-
-static double TimeBatch(ClassyNetModel model, EarlyExitPredictor predictor, TensorDataset subset)
-{
-    var prepared = model.PrepareInputs(subset);
-    double best = double.MaxValue;
-    for (int rep = 0; rep < 3; rep++)
-    {
-        var watch = Stopwatch.StartNew();
-        model.PredictPrepared(prepared, predictor: predictor);
-        best = Math.Min(best, watch.Elapsed.TotalMilliseconds);
-    }
-
-    return best;
-}
 
 static string Report(List<ModeResult> results, int[][] priorities, int trainCount, int testCount, int epochs, int depth, int[] layers, float[] weights, float[] thresholds, string args, string figure)
 {
@@ -139,17 +124,17 @@ static string Report(List<ModeResult> results, int[][] priorities, int trainCoun
     sb.AppendLine();
     sb.AppendLine("## Priority-class speedup vs baseline (the paper's Table II)");
     sb.AppendLine();
-    sb.AppendLine("Speedup = cost of the baseline's full network / cost for the priority class's test images. MACs count every stage and head a sample ran through; time is measured batched early exit over that class's test images on this machine (best of 3).");
+    sb.AppendLine("Speedup = MACs of the baseline's full network / average MACs for the priority class's test images (every stage and head a sample ran through; exact counts from the layers' shapes). For measured times, save the models with --models DIR and run `classynet report`, which times the models against each other in interleaved rounds.");
     sb.AppendLine();
-    sb.AppendLine("| priority class (exit) | " + string.Join(" | ", results.Select(r => $"{Name(r.Mode)} MAC speedup | {Name(r.Mode)} time speedup")) + " |");
-    sb.AppendLine("|---|" + string.Concat(results.Select(_ => "---|---|")));
+    sb.AppendLine("| priority class (exit) | " + string.Join(" | ", results.Select(r => $"{Name(r.Mode)} MAC speedup")) + " |");
+    sb.AppendLine("|---|" + string.Concat(results.Select(_ => "---|")));
     for (int m = 0; m < exits - 1; m++)
     {
         int k = priorities[m][0];
         sb.Append(CultureInfo.InvariantCulture, $"| {k} {FashionMnist.ClassNames[k]} (exit {m + 1}) |");
         foreach (var r in results)
         {
-            sb.Append(CultureInfo.InvariantCulture, $" {baseline.FullMacs / r.MacsPerClass[k]:F2}x | {baseline.PriorityLatency[m] / r.PriorityLatency[m]:F2}x |");
+            sb.Append(CultureInfo.InvariantCulture, $" {baseline.FullMacs / r.MacsPerClass[k]:F2}x |");
         }
 
         sb.AppendLine();
@@ -211,4 +196,4 @@ static Dictionary<string, string> Args(string[] args)
     return result;
 }
 
-internal sealed record ModeResult(ClassyNetMode Mode, double Accuracy, double FinalLoss, double TrainSeconds, double SamplesPerSecond, int[,] PerClassExits, double[] MacsPerClass, double AverageMacs, double[] PriorityLatency, long FullMacs);
+internal sealed record ModeResult(ClassyNetMode Mode, double Accuracy, double FinalLoss, double TrainSeconds, double SamplesPerSecond, int[,] PerClassExits, double[] MacsPerClass, double AverageMacs, long FullMacs);

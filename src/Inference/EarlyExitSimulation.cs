@@ -11,9 +11,11 @@ public sealed class EarlyExitSimulation
     private readonly double[] _exitRates;
     private readonly double[][] _classExitRates;
     private readonly double[] _classRecall;
+    private readonly Func<int, int, bool> _argmaxIsBag;
 
-    internal EarlyExitSimulation(ExitPolicy policy, float[] thresholds, int[] exits, int[] predicted, IReadOnlyList<int> labels, IReadOnlyList<long> exitMacs, int classCount)
+    internal EarlyExitSimulation(ExitPolicy policy, float[] thresholds, int[] exits, int[] predicted, IReadOnlyList<int> labels, IReadOnlyList<long> exitMacs, int classCount, Func<int, int, bool> argmaxIsBag)
     {
+        _argmaxIsBag = argmaxIsBag;
         Policy = policy;
         Thresholds = thresholds;
         _exits = exits;
@@ -81,4 +83,30 @@ public sealed class EarlyExitSimulation
 
     /// <summary>Recall of each true class (NaN for a class with no samples).</summary>
     public IReadOnlyList<double> ClassRecall => _classRecall;
+
+    /// <summary>Number of exits M.</summary>
+    public int ExitCount => _exitRates.Length;
+
+    /// <summary>
+    /// What Algorithm 1 did with sample <paramref name="sample"/> at exit <paramref name="exit"/>: it had already left,
+    /// it leaves here, or it passed on because the argmax was the bag or because the exit was not confident enough.
+    /// </summary>
+    public ExitVerdict Verdict(int exit, int sample)
+    {
+        if ((uint)exit >= (uint)ExitCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(exit), exit, $"exit must be in [0, {ExitCount}).");
+        }
+
+        if ((uint)sample >= (uint)_exits.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(sample), sample, $"sample must be in [0, {_exits.Length}).");
+        }
+
+        int taken = _exits[sample];
+        return taken < exit ? ExitVerdict.LeftEarlier
+            : taken == exit ? ExitVerdict.Leaves
+            : _argmaxIsBag(exit, sample) ? ExitVerdict.PassesOnBag
+            : ExitVerdict.PassesOnUncertain;
+    }
 }

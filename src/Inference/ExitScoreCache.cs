@@ -1,3 +1,4 @@
+using ClassyNet.MLNet.Data;
 using ClassyNet.MLNet.Losses;
 using ClassyNet.MLNet.Networks;
 using static TorchSharp.torch;
@@ -62,6 +63,16 @@ public sealed class ExitScoreCache
 
         var sampleShape = inputs.shape[1..].Select(d => checked((int)d)).ToArray();
         return Build(network, exitClasses, (int)inputs.shape[0], sampleShape, (start, count) => inputs.narrow(0, start, count), labels, batchSize);
+    }
+
+    /// <summary>
+    /// As <see cref="Build(MultiExitNetwork, ExitClassSets, Tensor, IReadOnlyList{int}, int)"/> for a labelled in-memory
+    /// dataset whose samples already have the network's input shape (normalised as the network expects).
+    /// </summary>
+    public static ExitScoreCache Build(MultiExitNetwork network, ExitClassSets exitClasses, TensorDataset data, int batchSize = 256)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return Build(network, exitClasses, data.Features, data.SampleShape, data.Labels, batchSize);
     }
 
     /// <summary>As <see cref="Build(MultiExitNetwork, ExitClassSets, Tensor, IReadOnlyList{int}, int)"/> for samples held row-major in a managed array.</summary>
@@ -181,7 +192,7 @@ public sealed class ExitScoreCache
             predicted[i] = _predicted[m][i];
         }
 
-        return new EarlyExitSimulation(policy, t, exits, predicted, _labels, _exitMacs, ClassCount);
+        return new EarlyExitSimulation(policy, t, exits, predicted, _labels, _exitMacs, ClassCount, IsBag);
     }
 
     internal float[] Score(ExitPolicy policy, int exit) => policy == ExitPolicy.Entropy ? _entropy[exit] : _confidence[exit];

@@ -31,6 +31,7 @@ public sealed class MultiExitTrainer
     private const string ManifestEntry = "manifest.json";
     private const string ModelEntry = "model.safetensors";
     private const string OptimizerEntry = "optimizer.safetensors";
+    private const ulong ValidationStream = 0x5DEECE66DUL;
     private readonly MultiExitNetwork _network;
     private readonly MultiExitTrainerOptions _options;
     private readonly ExitClassSets _sets;
@@ -166,13 +167,15 @@ public sealed class MultiExitTrainer
             var watch = Stopwatch.StartNew();
             var sums = new ExitSums(_sets.ExitCount);
             double lossSum = 0;
-            int steps = 0, seen = 0, batchIndex = 0;
+            int steps = 0, seen = 0, batchIndex = 0, skipped = 0;
             int epochSize = (int)Math.Min(source.TrainingCount ?? 0, int.MaxValue);
+            float lastLoss = 0;
             foreach (var batch in source.GetTrainingBatches(epoch, _options.BatchSize))
             {
                 if (batchIndex < skip)
                 {
                     batchIndex++;
+                    skipped += batch.Count;
                     continue;
                 }
 
@@ -206,9 +209,14 @@ public sealed class MultiExitTrainer
                 StepCount++;
                 batchIndex++;
                 lossSum += loss;
+                lastLoss = loss;
                 steps++;
                 seen += count;
-                progress?.Report(new TrainingProgress(epoch, _options.Epochs, StepCount, seen, Math.Max(epochSize, seen), loss, seen / Math.Max(watch.Elapsed.TotalSeconds, 1e-9)));
+                progress?.Report(new TrainingProgress(epoch, _options.Epochs, StepCount, skipped + seen, Math.Max(epochSize, skipped + seen), loss, seen / Math.Max(watch.Elapsed.TotalSeconds, 1e-9))
+                {
+                    EpochMeanLoss = lossSum / steps,
+                    BatchInEpoch = batchIndex,
+                });
             }
 
             if (seen == 0 && skip == 0)
@@ -218,8 +226,15 @@ public sealed class MultiExitTrainer
 
             double throughput = seen / Math.Max(watch.Elapsed.TotalSeconds, 1e-9);
             var validationMetrics = EvaluateBatches(source.GetValidationBatches(256), source.SampleShape);
-            history.Add(new EpochMetrics(epoch, lossSum / Math.Max(steps, 1), sums.ToMetrics(), validationMetrics, throughput));
+            var metrics = new EpochMetrics(epoch, lossSum / Math.Max(steps, 1), sums.ToMetrics(), validationMetrics, throughput);
+            history.Add(metrics);
             SaveCheckpointIfConfigured(new TrainingPosition(epoch, 0));
+            progress?.Report(new TrainingProgress(epoch, _options.Epochs, StepCount, skipped + seen, Math.Max(epochSize, skipped + seen), lastLoss, throughput)
+            {
+                EpochMeanLoss = metrics.Loss,
+                BatchInEpoch = batchIndex,
+                CompletedEpoch = metrics,
+            });
         }
 
         _network.eval();
@@ -265,19 +280,31 @@ public sealed class MultiExitTrainer
     public static (TensorDataset Train, TensorDataset? Validation) SplitValidation(TensorDataset data, float fraction, int seed)
     {
         ArgumentNullException.ThrowIfNull(data);
+        var (order, held) = ValidationOrder(data.Count, fraction, seed);
+        return held == 0 ? (data, null) : (data.Subset(order.AsSpan(held)), data.Subset(order.AsSpan(0, held)));
+    }
+
+    /// <summary>
+    /// The indices, in held-out order, of the samples <see cref="SplitValidation"/> holds out of <paramref name="count"/>
+    /// samples (empty when nothing is held out): read just those from a streamed data set to recover the validation part.
+    /// </summary>
+    public static int[] ValidationIndices(int count, float fraction, int seed)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var (order, held) = ValidationOrder(count, fraction, seed);
+        return order[..held];
+    }
+
+    /// <summary>The seeded permutation behind the validation split (empty when nothing is held out) and how many of its first entries are held out.</summary>
+    private static (int[] Order, int Held) ValidationOrder(int count, float fraction, int seed)
+    {
         if (!(fraction >= 0 && fraction < 1))
         {
             throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "fraction must be in [0, 1).");
         }
 
-        int held = (int)Math.Round(data.Count * fraction);
-        if (held == 0)
-        {
-            return (data, null);
-        }
-
-        var order = Permutation(data.Count, EpochSeed(seed, 0, 0x5DEECE66DUL));
-        return (data.Subset(order.AsSpan(held)), data.Subset(order.AsSpan(0, held)));
+        int held = (int)Math.Round(count * fraction);
+        return held == 0 ? ([], 0) : (Permutation(count, EpochSeed(seed, 0, ValidationStream)), held);
     }
 
     /// <summary>A seeded permutation of [0, n) drawn by libtorch (<c>torch.randperm</c>).</summary>

@@ -55,7 +55,7 @@ public sealed class ChainTests
         CollectionAssert.AreNotEqual(cn.Thresholds.ToArray(), calibrated.Thresholds.ToArray(), "calibration moved the thresholds");
         Assert.AreEqual("0.3,0.2", calibrated.Metadata["thresholdsBeforeCalibration"]);
         Assert.AreEqual("true", calibrated.Metadata["calibrationSatisfied"]);
-        StringAssert.Contains(calibrate.Output, $"Wrote thresholds [{string.Join(",", calibrated.Thresholds.Select(t => t.ToString("R", CultureInfo.InvariantCulture)))}]");
+        StringAssert.Contains(calibrate.Output, $"Wrote thresholds [{string.Join(",", calibrated.Thresholds.Select(t => t.ToString("G3", CultureInfo.InvariantCulture)))}]", "printed rounded; the file keeps the exact values");
         var (_, validation) = MultiExitTrainer.SplitValidation(train, 0.1f, 3);
         StringAssert.Contains(calibrate.Output, $"{validation!.Count} samples");
         var (expected, _) = cn.Recalibrate(validation, new ThresholdCalibrationOptions { MaxAccuracyDrop = 0.05, CandidatesPerExit = 32 });
@@ -98,10 +98,10 @@ public sealed class ChainTests
         // report: tables, figures and every number.
         string reportDir = dir.File("report");
         var report = CliRun.Invoke("report", "--models", zips[0], zips[1], zips[2], zips[3], "--dataset", "csv", "--data", testCsv, "--out", reportDir,
-            "--mix-size", "100", "--repeats", "1");
+            "--mix-size", "100", "--repeats", "5");
         Assert.AreEqual(0, report.ExitCode, report.ToString());
         string md = File.ReadAllText(Path.Combine(reportDir, "report.md"));
-        foreach (string section in new[] { "## Accuracy (paper Table III)", "## Priority-class speedup (paper Table II)", "## Exit distribution by class (paper Fig. 6)", "## Latency vs share of the target class (paper Fig. 9)", "![exit distribution by class](exits.svg)", "![latency vs share](latency.svg)", "![MACs vs share](macs.svg)" })
+        foreach (string section in new[] { "## Accuracy (paper Table III)", "## Priority-class speedup (paper Table II)", "## Exit distribution by class (paper Fig. 6)", "## Latency vs share of the target class (paper Fig. 9)", "![exit distribution by class](exits.png)", "![latency vs share](latency.png)", "![MACs vs share](macs.png)" })
         {
             StringAssert.Contains(md, section);
         }
@@ -161,17 +161,39 @@ public sealed class ChainTests
             {
                 Assert.IsTrue(series.GetProperty("msPerSample").EnumerateArray().All(v => v.GetDouble() > 0));
                 Assert.IsTrue(series.GetProperty("macsPerSample").EnumerateArray().All(v => v.GetDouble() > 0));
-                string first = series.GetProperty("msPerSample")[0].GetDouble().ToString("F4", CultureInfo.InvariantCulture);
+                string first = new TimingStats(series.GetProperty("msPerSampleMin")[0].GetDouble(), series.GetProperty("msPerSample")[0].GetDouble(), series.GetProperty("msPerSampleMax")[0].GetDouble(), 5).ToString();
                 StringAssert.Contains(md, first, "Fig. 9 table holds the JSON's numbers");
             }
 
             var cnSeries = fig9.GetProperty("series")[2].GetProperty("macsPerSample").EnumerateArray().Select(v => v.GetDouble()).ToArray();
             Assert.IsTrue(cnSeries[^1] < cnSeries[0], "more of the exit-1 class, fewer MACs for CN");
+            foreach (var series in fig9.GetProperty("series").EnumerateArray())
+            {
+                var median = series.GetProperty("msPerSample").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+                var min = series.GetProperty("msPerSampleMin").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+                var max = series.GetProperty("msPerSampleMax").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+                Assert.IsTrue(Enumerable.Range(0, median.Length).All(p => min[p] <= median[p] && median[p] <= max[p]), "min <= median <= max");
+            }
+
+            // Timing: 5 interleaved runs per workload; every flagged time speedup is marked in the tables, and only those.
+            Assert.AreEqual(5, root.GetProperty("timing").GetProperty("repeats").GetInt32());
+            int flagged = jsonModels.Count(m => m.GetProperty("timeSpeedupVsBaseline").GetProperty("flagged").GetBoolean())
+                + table2.Sum(row => names.Count(n => row.GetProperty("models").GetProperty(n).GetProperty("timeSpeedupDetail").GetProperty("flagged").GetBoolean()));
+            Assert.AreEqual(flagged, root.GetProperty("timing").GetProperty("flagged").GetInt32());
+            int marks = md.Split('\n').Where(l => l.StartsWith('|')).Sum(l => l.Split('|').Count(cell => cell.Contains(TimeSpeedup.FlagMark, StringComparison.Ordinal)));
+            Assert.AreEqual(flagged, marks, "flagged cells in report.md");
+            StringAssert.Contains(md, flagged == 0 ? "No time speedup disagrees" : TimeSpeedup.FlagNote);
+            StringAssert.Contains(report.Output, $"{flagged} time speedup(s) flagged");
         }
 
-        // Figures: well-formed SVG with axes, legend and labels.
+        // Figures: PNG and SVG of the promised sizes, with axes, legend and labels.
+        foreach (var (figure, width, height) in new[] { ("exits", 900, 560), ("latency", 900, 520), ("macs", 900, 520) })
+        {
+            AssertPng(Path.Combine(reportDir, figure + ".png"), width, height);
+        }
+
         var exits = SvgTexts(Path.Combine(reportDir, "exits.svg"));
-        CollectionAssert.IsSubsetOf((string[])["Exit 1", "Exit 2", "Exit 3", "class", "samples leaving at the exit", "0", "3", .. names], exits);
+        CollectionAssert.IsSubsetOf((string[])["exit 1", "exit 2", "exit 3", "samples leaving at the exit", "0", "3", .. names], exits);
         foreach (string figure in new[] { "latency.svg", "macs.svg" })
         {
             var texts = SvgTexts(Path.Combine(reportDir, figure));
@@ -180,13 +202,22 @@ public sealed class ChainTests
         }
     }
 
+    /// <summary>Checks the PNG signature and the IHDR width and height of a file.</summary>
+    internal static void AssertPng(string path, int width, int height)
+    {
+        var png = File.ReadAllBytes(path);
+        CollectionAssert.AreEqual(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A }, png.Take(8).ToArray(), path);
+        Assert.AreEqual(width, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)), path);
+        Assert.AreEqual(height, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)), path);
+    }
+
     internal static string Pct(double fraction) => (fraction * 100).ToString("F1", CultureInfo.InvariantCulture) + "%";
 
     internal static List<string> SvgTexts(string path)
     {
         var doc = XDocument.Parse(File.ReadAllText(path));
         Assert.AreEqual(Svg + "svg", doc.Root!.Name);
-        return doc.Descendants(Svg + "text").Select(t => t.Value).ToList();
+        return doc.Descendants(Svg + "text").Select(t => t.Value.Trim()).ToList();
     }
 
     /// <summary>The data rows of the plain-text table that follows <paramref name="heading"/> (after its header and rule).</summary>

@@ -1,20 +1,28 @@
-using System.Globalization;
+using ScottPlot;
 
 namespace ClassyNet.MLNet.Evaluation.Reports;
 
 /// <summary>
-/// The paper's Fig. 6: for each exit, one stacked bar per model showing how many samples of each class leave there.
+/// The paper's Fig. 6: for each exit, one stacked bar per model showing how many samples of each class leave there
+/// (drawn with ScottPlot; 900 x 560 pixels).
 /// </summary>
 public static class ExitDistributionFigure
 {
+    /// <summary>Width of the figure in pixels.</summary>
+    public const int Width = 900;
+
+    /// <summary>Height of the figure in pixels.</summary>
+    public const int Height = 560;
+
     /// <summary>Draws the figure.</summary>
-    /// <param name="models">Model names and their counts[class, exit] of samples leaving at each exit.</param>
+    /// <param name="models">Model names and their counts[class, exit] of samples leaving at each exit (all of one shape).</param>
     /// <param name="classNames">Class names in label order (legend).</param>
     /// <param name="title">Figure title.</param>
-    public static SvgWriter Render(IReadOnlyList<(string Name, int[,] Counts)> models, IReadOnlyList<string> classNames, string title)
+    public static ReportFigure Render(IReadOnlyList<(string Name, int[,] Counts)> models, IReadOnlyList<string> classNames, string title)
     {
         ArgumentNullException.ThrowIfNull(models);
         ArgumentNullException.ThrowIfNull(classNames);
+        ArgumentNullException.ThrowIfNull(title);
         if (models.Count == 0)
         {
             throw new ArgumentException("At least one model is needed.", nameof(models));
@@ -26,89 +34,65 @@ public static class ExitDistributionFigure
             throw new ArgumentException($"Every model needs counts of shape [{classes}, {exits}] and there must be {classes} class names.", nameof(models));
         }
 
-        // Drawn at 800 px wide so that it reads at that width: 11 px bar labels and ticks, 13 px exit labels.
-        const double left = 70, top = 60, plotHeight = 320, barGap = 4, groupGap = 26, width = 800, labelSize = 11, labelAngle = 60;
-        const int maxLabel = 14;
-        var labels = models.Select(m => Shorten(m.Name, maxLabel)).ToArray();
-
-        // Room under the axis for the rotated bar labels (about 0.6 em per character), then the exit labels, then the legend.
-        double labelDrop = (labels.Max(l => l.Length) * labelSize * 0.6 * Math.Sin(labelAngle * Math.PI / 180)) + 8;
-        double exitLabelY = top + plotHeight + 12 + labelDrop + 16;
-        int perRow = Math.Min(classes, 5);
-        int legendRows = (classes + perRow - 1) / perRow;
-        double legendTop = exitLabelY + 30;
-        double height = legendTop + 22 + (legendRows * 20) + 10;
-        double groupWidth = (width - left - 30) / exits;
-        double barWidth = Math.Min(28, ((groupWidth - groupGap) / models.Count) - barGap);
-        int max = Enumerable.Range(0, exits).Max(e => models.Max(m => Enumerable.Range(0, classes).Sum(k => m.Counts[k, e])));
-        double scaleMax = NiceCeiling(Math.Max(max, 1));
-        var svg = new SvgWriter(width, height);
-        svg.Text(width / 2, 28, title, 17, "middle", bold: true);
-        double y0 = top + plotHeight;
-        for (int t = 0; t <= 5; t++)
-        {
-            double v = scaleMax * t / 5, y = y0 - (plotHeight * t / 5);
-            svg.Line(left, y, width - 20, y, "#e0e0e0");
-            svg.Line(left - 4, y, left, y, "#333");
-            svg.Text(left - 7, y + 4, v.ToString(scaleMax >= 5 ? "0" : "0.#", CultureInfo.InvariantCulture), 12, "end");
-        }
-
-        svg.Text(20, top + (plotHeight / 2), "samples leaving at the exit", 13, "middle", rotate: -90);
+        var plot = new Plot();
+        var bars = new List<Bar>();
+        var ticks = new List<Tick>();
+        double groupWidth = models.Count + 1;
         for (int e = 0; e < exits; e++)
         {
-            double gx = left + (groupGap / 2) + (e * groupWidth) + ((groupWidth - groupGap - (models.Count * (barWidth + barGap))) / 2);
             for (int m = 0; m < models.Count; m++)
             {
-                double x = gx + (m * (barWidth + barGap)), y = y0;
+                double position = BarPosition(e, m, models.Count);
+                double bottom = 0;
                 for (int k = 0; k < classes; k++)
                 {
-                    double h = plotHeight * models[m].Counts[k, e] / scaleMax;
-                    if (h > 0)
+                    int count = models[m].Counts[k, e];
+                    if (count > 0)
                     {
-                        svg.Rect(x, y - h, barWidth, h, DecisionRegionFigure.ClassColors[k % DecisionRegionFigure.ClassColors.Count], "white", 0.3);
-                        y -= h;
+                        bars.Add(new Bar { Position = position, ValueBase = bottom, Value = bottom + count, FillColor = FigureStyle.ClassColor(k), LineColor = Colors.White, LineWidth = 0.5f, Size = 0.8 });
+                        bottom += count;
                     }
                 }
 
-                svg.Text(x + (barWidth / 2) + 3, y0 + 10, labels[m], labelSize, "end", rotate: -labelAngle);
+                ticks.Add(new Tick(position, Shorten(models[m].Name, 14), isMajor: true));
             }
+        }
 
-            svg.Text(gx + ((models.Count * (barWidth + barGap)) / 2), exitLabelY, $"Exit {e + 1}", 13, "middle", bold: true);
+        plot.Add.Bars(bars);
+        int max = Enumerable.Range(0, exits).Max(e => models.Max(m => Enumerable.Range(0, classes).Sum(k => m.Counts[k, e])));
+        double top = Math.Max(max, 1) * 1.12;
+        for (int e = 0; e < exits; e++)
+        {
+            double center = (e * groupWidth) + ((models.Count - 1) / 2.0);
+            var label = plot.Add.Text($"exit {e + 1}", center, top * 0.985);
+            label.LabelStyle.FontSize = 14;
+            label.LabelStyle.Bold = true;
+            label.Alignment = Alignment.UpperCenter;
             if (e > 0)
             {
-                // A tick between exit groups.
-                svg.Line(left + (e * groupWidth), y0, left + (e * groupWidth), y0 + 6, "#333");
+                var separator = plot.Add.VerticalLine((e * groupWidth) - 1, 1, Colors.Gray.WithAlpha(0.5));
+                separator.LinePattern = LinePattern.Dashed;
             }
         }
 
-        svg.Line(left, y0, width - 20, y0, "#333");
-        svg.Line(left, top, left, y0, "#333");
-        svg.Text(left, legendTop, "class", 12, bold: true);
-        double columnWidth = (width - left - 20) / perRow;
-        for (int k = 0; k < classes; k++)
-        {
-            double lx = left + ((k % perRow) * columnWidth), ly = legendTop + 22 + ((k / perRow) * 20);
-            svg.Rect(lx, ly - 10, 12, 12, DecisionRegionFigure.ClassColors[k % DecisionRegionFigure.ClassColors.Count]);
-            string number = k.ToString(CultureInfo.InvariantCulture);
-            svg.Text(lx + 17, ly, Shorten(classNames[k] == number ? number : $"{number} {classNames[k]}", 20), 12);
-        }
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual([.. ticks]);
+        plot.Axes.Bottom.TickLabelStyle.Rotation = 45;
+        plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleLeft;
+        plot.Axes.Bottom.MajorTickStyle.Length = 0;
 
-        return svg;
+        // Room for the rotated model names (ScottPlot sizes the axis for unrotated labels).
+        plot.Axes.Bottom.MinimumSize = 16 + (float)(8 * Math.Min(14, models.Max(m => m.Name.Length)) * Math.Sin(Math.PI / 4));
+        plot.Axes.SetLimits(-0.75, ((exits - 1) * groupWidth) + models.Count - 0.25, 0, top);
+        plot.Grid.XAxisStyle.IsVisible = false;
+        plot.Title(title);
+        plot.YLabel("samples leaving at the exit");
+        plot.Legend.ManualItems.AddRange(Enumerable.Range(0, classes).Select(k => new LegendItem { LabelText = classNames[k], FillColor = FigureStyle.ClassColor(k) }));
+        plot.ShowLegend(Edge.Right);
+        return ReportFigure.FromPlot(plot, Width, Height);
     }
+
+    /// <summary>X position of model <paramref name="model"/>'s bar in exit <paramref name="exit"/>'s group.</summary>
+    internal static double BarPosition(int exit, int model, int models) => (exit * (models + 1)) + model;
 
     private static string Shorten(string text, int max) => text.Length <= max ? text : text[..(max - 1)] + "…";
-
-    private static double NiceCeiling(double value)
-    {
-        double magnitude = Math.Pow(10, Math.Floor(Math.Log10(value)));
-        foreach (double step in new[] { 1, 2, 2.5, 5, 10 })
-        {
-            if (step * magnitude >= value)
-            {
-                return step * magnitude;
-            }
-        }
-
-        return 10 * magnitude;
-    }
 }

@@ -65,6 +65,25 @@ public sealed class MultiExitTrainerTests
         Assert.AreEqual(1.0, validation.Sum(e => e.ExitRate), 1e-9, "every sample leaves at exactly one exit");
         Assert.IsTrue(reports.Count >= 15 * 12 && reports.All(r => r.SamplesPerSecond > 0));
         Assert.AreEqual(384, reports[^1].EpochSize);
+
+        // Each epoch ends with one report carrying its metrics, sent before the next epoch's first step; the running
+        // mean loss of the step reports is the mean of the steps' losses and ends at the epoch's loss.
+        var ends = reports.Select((r, i) => (r, i)).Where(x => x.r.CompletedEpoch is not null).ToList();
+        CollectionAssert.AreEqual(Enumerable.Range(1, 15).ToArray(), ends.Select(x => x.r.CompletedEpoch!.Epoch).ToArray());
+        for (int e = 0; e < 15; e++)
+        {
+            Assert.AreSame(result.Epochs[e], ends[e].r.CompletedEpoch);
+            var steps = reports.Take(ends[e].i).Skip(e == 0 ? 0 : ends[e - 1].i + 1).ToList();
+            Assert.IsTrue(steps.All(r => r.Epoch == e + 1 && r.CompletedEpoch is null));
+            for (int k = 0; k < steps.Count; k++)
+            {
+                Assert.AreEqual(steps.Take(k + 1).Average(r => (double)r.Loss), steps[k].EpochMeanLoss, 1e-9);
+                Assert.AreEqual(k + 1, steps[k].BatchInEpoch);
+            }
+
+            Assert.AreEqual(result.Epochs[e].Loss, steps[^1].EpochMeanLoss, 1e-9);
+            Assert.AreEqual(384, steps[^1].SamplesInEpoch);
+        }
     }
 
     [TestMethod]
@@ -113,9 +132,9 @@ public sealed class MultiExitTrainerTests
             using var cts = new CancellationTokenSource();
             var first = DropoutMlp(seed: 1);
             int steps = 0;
-            var stopped = new MultiExitTrainer(first, Options(path)).Fit(Data, new SynchronousProgress<TrainingProgress>(_ =>
+            var stopped = new MultiExitTrainer(first, Options(path)).Fit(Data, new SynchronousProgress<TrainingProgress>(p =>
             {
-                if (++steps == 21)
+                if (p.CompletedEpoch is null && ++steps == 21)
                 {
                     cts.Cancel(); // in epoch 2 (16 steps per epoch), after 5 of its batches
                 }
@@ -125,8 +144,11 @@ public sealed class MultiExitTrainerTests
             manual_seed(777); // whatever happened to libtorch's generator since, the checkpoint restores it
             var resumed = DropoutMlp(seed: 2);
             var trainer = new MultiExitTrainer(resumed, Options(path));
-            var result = trainer.Fit(Data);
+            var reports = new List<TrainingProgress>();
+            var result = trainer.Fit(Data, new SynchronousProgress<TrainingProgress>(reports.Add));
             Assert.AreEqual(2, result.StartEpoch);
+            Assert.AreEqual(6, reports[0].BatchInEpoch, "the resumed epoch continues after the 5 batches done before Ctrl+C");
+            Assert.AreEqual(6 * 32, reports[0].SamplesInEpoch, "and counts them as done");
             Assert.AreEqual(32, trainer.StepCount);
             AssertSameParameters(straight, resumed);
         }

@@ -55,9 +55,19 @@ internal static class ReportCommand
             throw new CliException("--models needs at least one model bundle.");
         }
 
-        if (s.MixSize < 10 || s.Repeats < InterleavedTimer.MinimumRepeats || s.BatchSize < 1)
+        if (s.MixSize < 10)
         {
-            throw new CliException($"--mix-size must be >= 10 ({s.MixSize}), --repeats >= {InterleavedTimer.MinimumRepeats} ({s.Repeats}; min, median and max need several timed runs) and --batch-size >= 1 ({s.BatchSize}).");
+            throw new CliException($"--mix-size must be a whole number >= 10; got {s.MixSize}.");
+        }
+
+        if (s.Repeats < InterleavedTimer.MinimumRepeats)
+        {
+            throw new CliException($"--repeats must be >= {InterleavedTimer.MinimumRepeats} (min, median and max need several timed rounds); got {s.Repeats}.");
+        }
+
+        if (s.BatchSize < 1)
+        {
+            throw new CliException($"--batch-size must be a whole number >= 1; got {s.BatchSize}.");
         }
 
         var shares = CliParsing.Ints(s.Shares, "--shares");

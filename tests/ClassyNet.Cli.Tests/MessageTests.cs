@@ -34,6 +34,21 @@ public sealed class MessageTests
     }
 
     [TestMethod]
+    [DataRow("--repeats", "2", "--repeats must be >= 5 (min, median and max need several timed rounds); got 2.")]
+    [DataRow("--mix-size", "3", "--mix-size must be a whole number >= 10; got 3.")]
+    [DataRow("--batch-size", "0", "--batch-size must be a whole number >= 1; got 0.")]
+    public void ReportBlamesOnlyTheOptionOutOfRange(string option, string value, string expected)
+    {
+        using var dir = new TempDirectory();
+        var run = CliRun.Invoke("report", "--models", dir.File("m.zip"), "--dataset", "csv", "--out", dir.File("r"), option, value);
+        ErrorTests.AssertUserError(run, expected);
+        foreach (var other in new[] { "--repeats", "--mix-size", "--batch-size" }.Where(o => o != option))
+        {
+            Assert.IsFalse(run.Error.Contains(other, StringComparison.Ordinal), $"only {option} is out of range: {run.Error}");
+        }
+    }
+
+    [TestMethod]
     [DataRow("evaluate", "--limit")]
     [DataRow("report", "--limit")]
     [DataRow("report", "--target-class")]

@@ -314,39 +314,7 @@ public static class ThresholdCalibrator
             return t;
         }
 
-        private float[] Candidates(int exit)
-        {
-            var scores = _cache.Score(_policy, exit);
-            var values = new List<float>(scores.Length);
-            for (int i = 0; i < scores.Length; i++)
-            {
-                if (!_cache.IsBag(exit, i))
-                {
-                    values.Add(scores[i]);
-                }
-            }
-
-            bool entropy = _policy == ExitPolicy.Entropy;
-            values.Sort();
-            if (!entropy)
-            {
-                values.Reverse(); // most confident first
-            }
-
-            var grid = new List<float> { entropy ? 0f : MathF.BitIncrement(1f) };
-            int g = _options.CandidatesPerExit;
-            for (int q = 1; q <= g && values.Count > 0; q++)
-            {
-                int index = (int)Math.Ceiling((double)q * values.Count / g) - 1;
-                float t = entropy ? MathF.BitIncrement(values[Math.Max(index, 0)]) : values[Math.Max(index, 0)];
-                if (entropy ? t > grid[^1] : t < grid[^1])
-                {
-                    grid.Add(t);
-                }
-            }
-
-            return grid.ToArray();
-        }
+        private float[] Candidates(int exit) => ThresholdGrid.For(_cache, _policy, exit, _options.CandidatesPerExit);
 
         private int[] FirstLeaving(int exit, float[] grid)
         {

@@ -117,7 +117,7 @@ public sealed class ClassMix
 
         var groups = _shares.Select((s, c) => (s, c)).GroupBy(x => Math.Round(x.s, 9)).OrderBy(g => g.Count()).ToArray();
         return string.Join(", ", groups.Select(g => g.Count() == 1
-            ? string.Create(CultureInfo.InvariantCulture, $"class {g.First().c}: {g.Key:P1}")
-            : string.Create(CultureInfo.InvariantCulture, $"{g.Count()} other classes: {g.Key:P1} each")));
+            ? string.Create(CultureInfo.InvariantCulture, $"class {g.First().c}: {100 * g.Key:F1}%")
+            : string.Create(CultureInfo.InvariantCulture, $"{g.Count()} other classes: {100 * g.Key:F1}% each")));
     }
 }

@@ -43,19 +43,21 @@ public sealed record SplitPlan
         var b = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
         b.AppendLine(inv, $"Device memory {MemoryBudget.Format(DeviceMemoryBytes)} ({DeviceMemoryBytes:N0} bytes); link {Link}; class mix {Mix}; batches of {BatchSize}.");
-        b.AppendLine(inv, $"Final exit alone: accuracy {FinalExitAccuracy:P2} under the mix; floor {(RequiredAccuracy is double r ? r.ToString("P2", inv) : "none")}. {ThresholdVectorsEvaluated} threshold vectors simulated on the validation score cache.");
+        b.AppendLine(inv, $"Final exit alone: accuracy {Pct(FinalExitAccuracy, 2)} under the mix; floor {(RequiredAccuracy is double r ? Pct(r, 2) : "none")}. {ThresholdVectorsEvaluated} threshold vectors simulated on the validation score cache.");
         b.AppendLine("| split | edge memory | fits | thresholds | accuracy | exit rates | to cloud | edge ms | link ms | cloud ms | total ms/batch |");
         b.AppendLine("|---|---:|---|---|---:|---|---:|---:|---:|---:|---:|");
         foreach (var c in Candidates)
         {
             string mark = ReferenceEquals(c, Chosen) ? " **chosen**" : string.Empty;
             b.AppendLine(inv,
-                $"| {c.Label}{mark} | {MemoryBudget.Format(c.EdgeMemoryBytes)} | {(c.FitsMemory ? "yes" : "no")} | {string.Join(", ", c.Thresholds.Select(t => t.ToString("G3", inv)))} | {c.PredictedAccuracy:P2}{(c.MeetsAccuracyFloor ? string.Empty : " (below floor)")} | {string.Join(" ", c.ExitRates.Select(r => (100 * r).ToString("F0", inv)))} | {c.CloudShare:P1} | {c.EdgeComputeMs:F2} | {c.LinkMs:F2} | {c.CloudComputeMs:F2} | {c.TotalMs:F2} |");
+                $"| {c.Label}{mark} | {MemoryBudget.Format(c.EdgeMemoryBytes)} | {(c.FitsMemory ? "yes" : "no")} | {string.Join(", ", c.Thresholds.Select(t => t.ToString("G3", inv)))} | {Pct(c.PredictedAccuracy, 2)}{(c.MeetsAccuracyFloor ? string.Empty : " (below floor)")} | {string.Join(" ", c.ExitRates.Select(r => (100 * r).ToString("F0", inv)))} | {Pct(c.CloudShare, 1)} | {c.EdgeComputeMs:F2} | {c.LinkMs:F2} | {c.CloudComputeMs:F2} | {c.TotalMs:F2} |");
         }
 
         b.AppendLine(Reason());
         return b.ToString();
     }
+
+    private static string Pct(double fraction, int decimals) => (100 * fraction).ToString("F" + decimals, CultureInfo.InvariantCulture) + "%";
 
     private string Reason()
     {
@@ -66,11 +68,11 @@ public sealed record SplitPlan
         var text = new StringBuilder();
         if (Feasible)
         {
-            text.Append(inv, $"Chosen: {c.Label} with thresholds [{string.Join(", ", c.Thresholds.Select(t => t.ToString("G4", inv)))}]: the lowest expected latency, {c.TotalMs:F2} ms per batch ({c.TotalMs / BatchSize:F3} ms per input), among the splits that fit and keep accuracy at {c.PredictedAccuracy:P2}; {c.CloudShare:P1} of inputs go to the cloud and a batch sends with probability {c.BatchSendProbability:P1}.");
+            text.Append(inv, $"Chosen: {c.Label} with thresholds [{string.Join(", ", c.Thresholds.Select(t => t.ToString("G4", inv)))}]: the lowest expected latency, {c.TotalMs:F2} ms per batch ({c.TotalMs / BatchSize:F3} ms per input), among the splits that fit and keep accuracy at {Pct(c.PredictedAccuracy, 2)}; {Pct(c.CloudShare, 1)} of inputs go to the cloud and a batch sends with probability {Pct(c.BatchSendProbability, 1)}.");
         }
         else
         {
-            text.Append(inv, $"No split both fits {MemoryBudget.Format(DeviceMemoryBytes)} and meets the accuracy floor; {c.Label} comes closest (accuracy {c.PredictedAccuracy:P2}, {c.TotalMs:F2} ms per batch).");
+            text.Append(inv, $"No split both fits {MemoryBudget.Format(DeviceMemoryBytes)} and meets the accuracy floor; {c.Label} comes closest (accuracy {Pct(c.PredictedAccuracy, 2)}, {c.TotalMs:F2} ms per batch).");
         }
 
         if (tooBig.Length > 0)

@@ -69,7 +69,7 @@ public static class SplitPlanner
         {
             if (mix.Shares[c] > 0 && classCounts[c] == 0)
             {
-                throw new ArgumentException($"options.Mix gives class {c} a share of {mix.Shares[c]:P1} but the validation cache has no sample of it, so its exits and accuracy cannot be predicted.", nameof(options));
+                throw new ArgumentException($"options.Mix gives class {c} a share of {100 * mix.Shares[c]:F1}% but the validation cache has no sample of it, so its exits and accuracy cannot be predicted.", nameof(options));
             }
         }
 

@@ -331,31 +331,7 @@ public static class SplitPlanner
             : a.Latency != b.Latency ? a.Latency < b.Latency
             : a.Accuracy > b.Accuracy;
 
-        private Score Exhaustive(int split)
-        {
-            var combo = new int[EarlyExits];
-            var best = Evaluate(split, combo);
-            while (true)
-            {
-                int m = 0;
-                while (m < EarlyExits && ++combo[m] == _grids[m].Length)
-                {
-                    combo[m] = 0;
-                    m++;
-                }
-
-                if (m == EarlyExits)
-                {
-                    return best;
-                }
-
-                var score = Evaluate(split, combo);
-                if (Better(score, best))
-                {
-                    best = score;
-                }
-            }
-        }
+        private Score Exhaustive(int split) => GridSearch.Exhaustive(GridSizes(), combo => Evaluate(split, combo), Better);
 
         private Score Descend(int split)
         {
@@ -372,35 +348,10 @@ public static class SplitPlanner
             return best;
         }
 
-        private Score Descend(int split, int[] start)
-        {
-            var best = Evaluate(split, start);
-            for (int pass = 0; pass < _options.MaxCoordinatePasses; pass++)
-            {
-                bool changed = false;
-                for (int m = 0; m < EarlyExits; m++)
-                {
-                    var combo = (int[])best.Combo.Clone();
-                    for (int c = 0; c < _grids[m].Length; c++)
-                    {
-                        combo[m] = c;
-                        var score = Evaluate(split, combo);
-                        if (Better(score, best))
-                        {
-                            best = score;
-                            changed = true;
-                        }
-                    }
-                }
+        private Score Descend(int split, int[] start) =>
+            GridSearch.CoordinateDescent(GridSizes(), start, combo => Evaluate(split, combo), Better, s => s.Combo, _options.MaxCoordinatePasses);
 
-                if (!changed)
-                {
-                    break;
-                }
-            }
-
-            return best;
-        }
+        private int[] GridSizes() => _grids.Select(g => g.Length).ToArray();
 
         private float[] Thresholds(int[] combo) => combo.Select((c, m) => _grids[m][c]).ToArray();
 

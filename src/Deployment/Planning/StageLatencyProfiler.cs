@@ -17,16 +17,7 @@ public static class StageLatencyProfiler
     /// </summary>
     public static StageLatencyProfile Measure(MultiExitNetwork network, IReadOnlyList<int> inputShape, int batchSize = 16, int repeats = 7, int warmup = 2)
     {
-        ArgumentNullException.ThrowIfNull(network);
-        ArgumentNullException.ThrowIfNull(inputShape);
-        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(repeats, 1);
-        ArgumentOutOfRangeException.ThrowIfNegative(warmup);
-        if (inputShape.Count == 0 || inputShape.Any(d => d < 1))
-        {
-            throw new ArgumentException($"inputShape must list at least one dimension, each >= 1 (one sample, no batch dimension); got [{string.Join(", ", inputShape)}].", nameof(inputShape));
-        }
-
+        Check(network, inputShape, batchSize, repeats, warmup);
         bool wasTraining = network.training;
         network.eval();
         try
@@ -55,11 +46,7 @@ public static class StageLatencyProfiler
     /// </summary>
     public static double MeasureForward(MultiExitNetwork network, IReadOnlyList<int> inputShape, int batchSize = 16, int repeats = 7, int warmup = 2)
     {
-        ArgumentNullException.ThrowIfNull(network);
-        ArgumentNullException.ThrowIfNull(inputShape);
-        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(repeats, 1);
-        ArgumentOutOfRangeException.ThrowIfNegative(warmup);
+        Check(network, inputShape, batchSize, repeats, warmup);
         bool wasTraining = network.training;
         network.eval();
         try
@@ -98,6 +85,19 @@ public static class StageLatencyProfiler
         }
 
         return $"{System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {Environment.ProcessorCount} cores";
+    }
+
+    private static void Check(MultiExitNetwork network, IReadOnlyList<int> inputShape, int batchSize, int repeats, int warmup)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(inputShape);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(repeats, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(warmup);
+        if (inputShape.Count == 0 || inputShape.Any(d => d < 1))
+        {
+            throw new ArgumentException($"inputShape must list at least one dimension, each >= 1 (one sample, no batch dimension); got [{string.Join(", ", inputShape)}].", nameof(inputShape));
+        }
     }
 
     private static (double[] Stages, double[] Heads) TimeAll(MultiExitNetwork network, IReadOnlyList<int> inputShape, int batch, int repeats, int warmup)

@@ -7,7 +7,7 @@ namespace ClassyNet.MLNet.Deployment.Pruning;
 
 /// <summary>
 /// The channel widths of a (possibly filter-pruned) CIFAR-style ResNet: stem conv3x3-BN-ReLU, residual blocks grouped
-/// into the stages of a <see cref="MultiExitNetwork"/>, and a default exit head (global pooling and a linear layer) after
+/// (<see cref="BasicBlock"/>, whose inner width may differ from its output) into the stages of a <see cref="MultiExitNetwork"/>, and a default exit head (global pooling and a linear layer) after
 /// each stage. <see cref="Build"/> makes the network; <see cref="ParameterCount"/> counts its parameters without building it.
 /// </summary>
 public sealed record ChannelPlan
@@ -86,7 +86,7 @@ public sealed record ChannelPlan
             for (int i = 0; i < StageBlocks[s]; i++, block++)
             {
                 var b = Blocks[block];
-                stage.append(new PrunedBasicBlock(width, b.Mid, b.Out, b.Stride, b.Shortcut));
+                stage.append(new BasicBlock(width, b.Out, b.Stride, b.Mid));
                 width = b.Out;
             }
 
@@ -140,9 +140,9 @@ public sealed record ChannelPlan
         for (int i = 0; i < Blocks.Count; i++)
         {
             var b = Blocks[i];
-            if (!b.Shortcut && (b.Stride != 1 || b.Out != width))
+            if (b.Shortcut != (b.Stride != 1 || b.Out != width))
             {
-                throw new ArgumentException($"Block {i} has an identity shortcut but stride {b.Stride} and {width} -> {b.Out} channels.");
+                throw new ArgumentException($"Block {i} says its shortcut is {(b.Shortcut ? "a convolution" : "the identity")}, but stride {b.Stride} and {width} -> {b.Out} channels make it {(b.Shortcut ? "the identity" : "a convolution")}.");
             }
 
             width = b.Out;

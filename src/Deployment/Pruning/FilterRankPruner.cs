@@ -7,7 +7,7 @@ namespace ClassyNet.MLNet.Deployment.Pruning;
 /// <summary>
 /// Structured pruning in the manner of HRank (Lin et al., 2020): filters whose feature maps have a low average rank on
 /// a calibration set carry little information and are removed, really: the result is a smaller network
-/// (<see cref="ChannelPlan"/>, <see cref="PrunedBasicBlock"/>) with fewer parameters and multiply-accumulates.
+/// (<see cref="ChannelPlan"/>: basic blocks with fewer channels) with fewer parameters and multiply-accumulates.
 /// </summary>
 /// <remarks>
 /// <para>

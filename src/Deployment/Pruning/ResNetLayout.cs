@@ -6,7 +6,7 @@ namespace ClassyNet.MLNet.Deployment.Pruning;
 
 /// <summary>
 /// Reads the channel layout of a ResNet-shaped <see cref="MultiExitNetwork"/> (stem conv-BN-ReLU, stages of
-/// <see cref="BasicBlock"/> or <see cref="PrunedBasicBlock"/>, default exit heads) and names the channel groups filter
+/// <see cref="BasicBlock"/>, default exit heads) and names the channel groups filter
 /// pruning must keep consistent: one per block's inner width, and one per stretch of the residual stream (from the stem
 /// or a block with a conv shortcut up to the next such block), because identity shortcuts add tensors channel by channel.
 /// </summary>
@@ -69,7 +69,7 @@ internal sealed class ResNetLayout
             int count = 0;
             foreach (var (blockName, block) in stageModule.named_children())
             {
-                if (block is not (BasicBlock or PrunedBasicBlock))
+                if (block is not BasicBlock)
                 {
                     throw new NotSupportedException($"{argument} has a {block.GetType().Name} at stages.{stageName}.{blockName}; filter pruning supports ResNets built from basic blocks.");
                 }

@@ -125,9 +125,9 @@ internal static class BudgetsCommand
             {
                 int paper = PaperEdgeBudgets.Exits[i];
                 string ours = f.ByPaperFormula is int k ? report.Partitions[k].Label : "none";
-                return $"{f.Budget.Label}: paper E{paper}, ours {ours}{(f.ByPaperFormula == paper - 1 ? " (same)" : " (differs)")}";
+                return $"{f.Budget.Label}: paper E{paper}, here {ours}{(f.ByPaperFormula == paper - 1 ? " (same)" : " (differs)")}";
             });
-            b.AppendLine("Against the paper (deepest exit by the paper formula): " + string.Join("; ", matches) + ".");
+            b.AppendLine("The paper sized these budgets for the exits of its ResNet-110 7_Exit; deepest exit here by the paper formula: " + string.Join("; ", matches) + ".");
         }
 
         return b.ToString();

@@ -15,7 +15,7 @@ public sealed class DeploymentCommandTests
         var run = CliRun.Invoke("budgets", "--preset", "resnet110-7exit", "--no-measure");
         Assert.AreEqual(0, run.ExitCode, run.ToString());
         StringAssert.Contains(run.Output, "| E2 (#18) | 38,010 | 37,728 | 2,414,592 (2.30 MB) |");
-        StringAssert.Contains(run.Output, "470 KB: paper E1, ours E1 (#4) (same); 2.31 MB: paper E2, ours E2 (#18) (same); 5.54 MB: paper E3, ours E3 (#36) (same); 28.5 MB: paper E5, ours E5 (#72) (same); 112 MB: paper E7, ours E7 (#110) (same).");
+        StringAssert.Contains(run.Output, "470 KB: paper E1, here E1 (#4) (same); 2.31 MB: paper E2, here E2 (#18) (same); 5.54 MB: paper E3, here E3 (#36) (same); 28.5 MB: paper E5, here E5 (#72) (same); 112 MB: paper E7, here E7 (#110) (same).");
 
         using var dir = new TempDirectory();
         var small = CliRun.Invoke("budgets", "--arch", "r8", "--exits", "3,5,8", "--in-channels", "1", "--image-size", "12", "--budgets", "64KB,1MB", "--out", dir.File("b.md"));
@@ -74,12 +74,12 @@ public sealed class DeploymentCommandTests
         using var dir = new TempDirectory();
         string baseline = dir.File("baseline.zip");
         var train = CliRun.Invoke("train", "--dataset", "fashion-mnist", "--data", data, "--arch", "r8", "--exit-classes", "9;8", "--mode", "baseline",
-            "--train-limit", "300", "--batch-size", "50", "--epochs", "1", "--out", baseline);
+            "--train-limit", "200", "--batch-size", "50", "--epochs", "1", "--out", baseline);
         Assert.AreEqual(0, train.ExitCode, train.ToString());
 
         string pruned = dir.File("hrank.zip");
         var prune = CliRun.Invoke("prune", baseline, "--method", "hrank", "--budget", "300KB", "--dataset", "fashion-mnist", "--data", data,
-            "--train-limit", "200", "--test-limit", "100", "--calibration", "32", "--repeats", "1", "--out", pruned, "--json", dir.File("hrank.json"));
+            "--train-limit", "150", "--test-limit", "60", "--calibration", "32", "--repeats", "1", "--out", pruned, "--json", dir.File("hrank.json"));
         Assert.AreEqual(0, prune.ExitCode, prune.ToString());
         StringAssert.Contains(prune.Output, "hrank pruning, budget 300 KB (at most 4,800 non-zero parameters)");
         var model = PrunedModel.Load(pruned);

@@ -44,27 +44,73 @@ public static class StageLatencyProfiler
     /// Median milliseconds of a full forward pass (every stage and head) of <paramref name="batchSize"/> samples, over
     /// <paramref name="repeats"/> timed runs after <paramref name="warmup"/> untimed ones (inference and evaluation mode).
     /// </summary>
-    public static double MeasureForward(MultiExitNetwork network, IReadOnlyList<int> inputShape, int batchSize = 16, int repeats = 7, int warmup = 2)
+    public static double MeasureForward(MultiExitNetwork network, IReadOnlyList<int> inputShape, int batchSize = 16, int repeats = 7, int warmup = 2) =>
+        MeasureForward([network], inputShape, batchSize, repeats, warmup)[0];
+
+    /// <summary>
+    /// As <see cref="MeasureForward(MultiExitNetwork, IReadOnlyList{int}, int, int, int)"/> for several networks taking
+    /// the same input, timed in turns (one pass of each per round) so that a change in the machine's load affects all of
+    /// them alike; one median per network.
+    /// </summary>
+    public static double[] MeasureForward(IReadOnlyList<MultiExitNetwork> networks, IReadOnlyList<int> inputShape, int batchSize = 16, int repeats = 7, int warmup = 2)
     {
-        Check(network, inputShape, batchSize, repeats, warmup);
-        bool wasTraining = network.training;
-        network.eval();
+        ArgumentNullException.ThrowIfNull(networks);
+        if (networks.Count == 0)
+        {
+            throw new ArgumentException("networks must list at least one network.", nameof(networks));
+        }
+
+        foreach (var network in networks)
+        {
+            Check(network, inputShape, batchSize, repeats, warmup);
+        }
+
+        var wasTraining = networks.Select(n => n.training).ToArray();
+        foreach (var network in networks)
+        {
+            network.eval();
+        }
+
         try
         {
             using var inference = inference_mode();
             using var scope = NewDisposeScope();
-            var x = rand([batchSize, .. inputShape.Select(d => (long)d)], device: network.Device);
-            return Median(repeats, warmup, () =>
+            var inputs = networks.Select(n => rand([batchSize, .. inputShape.Select(d => (long)d)], device: n.Device)).ToArray();
+            void Run(int i)
             {
-                foreach (var logits in network.forward(x))
+                foreach (var logits in networks[i].forward(inputs[i]))
                 {
                     logits.Dispose();
                 }
-            });
+            }
+
+            for (int w = 0; w < warmup; w++)
+            {
+                for (int i = 0; i < networks.Count; i++)
+                {
+                    Run(i);
+                }
+            }
+
+            var times = networks.Select(_ => new double[repeats]).ToArray();
+            for (int r = 0; r < repeats; r++)
+            {
+                for (int i = 0; i < networks.Count; i++)
+                {
+                    long start = Stopwatch.GetTimestamp();
+                    Run(i);
+                    times[i][r] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                }
+            }
+
+            return times.Select(Median).ToArray();
         }
         finally
         {
-            network.train(wasTraining);
+            for (int i = 0; i < networks.Count; i++)
+            {
+                networks[i].train(wasTraining[i]);
+            }
         }
     }
 
@@ -136,7 +182,13 @@ public static class StageLatencyProfiler
             times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
         }
 
-        Array.Sort(times);
-        return repeats % 2 == 1 ? times[repeats / 2] : (times[(repeats / 2) - 1] + times[repeats / 2]) / 2;
+        return Median(times);
+    }
+
+    private static double Median(double[] times)
+    {
+        var sorted = times.Order().ToArray();
+        int n = sorted.Length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[(n / 2) - 1] + sorted[n / 2]) / 2;
     }
 }

@@ -84,8 +84,8 @@ public static class ModelPruner
         masks?.Dispose();
         double accuracy = result.AccuracyPrepared(preparedTest);
         long nonZero = MagnitudePruner.NonZeroParameters(pruned);
-        double baselineLatency = StageLatencyProfiler.MeasureForward(baseline.Network, inputShape, options.LatencyBatchSize, options.LatencyRepeats);
-        double latency = StageLatencyProfiler.MeasureForward(pruned, inputShape, options.LatencyBatchSize, options.LatencyRepeats);
+        var latencies = StageLatencyProfiler.MeasureForward([baseline.Network, pruned], inputShape, options.LatencyBatchSize, options.LatencyRepeats);
+        double baselineLatency = latencies[0], latency = latencies[1];
         var outcome = new PruningResult
         {
             Method = options.Method == PruningMethod.Magnitude ? "magnitude" : "hrank",

@@ -108,7 +108,7 @@ public sealed class PrunedModel
         return predicted.Zip(prepared.Labels).Count(p => p.First == p.Second) / (double)prepared.Count;
     }
 
-    /// <summary>Median milliseconds of one forward pass of <paramref name="batchSize"/> images (<see cref="StageLatencyProfiler.MeasureForward"/>).</summary>
+    /// <summary>Median milliseconds of one forward pass of <paramref name="batchSize"/> images (<see cref="StageLatencyProfiler.MeasureForward(MultiExitNetwork, IReadOnlyList{int}, int, int, int)"/>).</summary>
     public double LatencyMs(int batchSize = 16, int repeats = 7) => StageLatencyProfiler.MeasureForward(Network, InputShape, batchSize, repeats);
 
     /// <summary>Writes the bundle to <paramref name="path"/> atomically.</summary>

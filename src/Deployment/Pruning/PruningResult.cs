@@ -45,7 +45,7 @@ public sealed record PruningResult
     /// <summary>Median milliseconds of one forward pass of a batch of <see cref="LatencyBatchSize"/> through the baseline.</summary>
     public required double BaselineLatencyMs { get; init; }
 
-    /// <summary>The same for the pruned network, measured in the same sitting.</summary>
+    /// <summary>The same for the pruned network, timed in turns with the baseline (one pass of each per round).</summary>
     public required double LatencyMs { get; init; }
 
     /// <summary>Batch size of the latency figures.</summary>

@@ -58,6 +58,9 @@ public static class Program
             EvaluateCommand.Create(context),
             CalibrateCommand.Create(context),
             ReportCommand.Create(context),
+            BudgetsCommand.Create(context),
+            PruneCommand.Create(context),
+            PlanCommand.Create(context),
         };
         var parse = root.Parse(args);
         try

@@ -170,61 +170,11 @@ public static class ThresholdCalibrator
             return new ThresholdCalibrationResult(simulation, _cache.ExitAccuracy(_cache.ExitCount - 1), fullMacs, best.Violation == 0, search, _evaluated.Count, ParetoFront());
         }
 
-        private Evaluation Exhaustive()
-        {
-            var combo = new int[_early];
-            var best = Evaluate(combo);
-            while (true)
-            {
-                int m = 0;
-                while (m < _early && ++combo[m] == _grids[m].Length)
-                {
-                    combo[m] = 0;
-                    m++;
-                }
+        private Evaluation Exhaustive() => GridSearch.Exhaustive(GridSizes(), Evaluate, Better);
 
-                if (m == _early)
-                {
-                    return best;
-                }
+        private Evaluation CoordinateDescent() => GridSearch.CoordinateDescent(GridSizes(), new int[_early], Evaluate, Better, e => e.Combo, _options.MaxCoordinatePasses);
 
-                var e = Evaluate(combo);
-                if (Better(e, best))
-                {
-                    best = e;
-                }
-            }
-        }
-
-        private Evaluation CoordinateDescent()
-        {
-            var best = Evaluate(new int[_early]);
-            for (int pass = 0; pass < _options.MaxCoordinatePasses; pass++)
-            {
-                bool changed = false;
-                for (int m = 0; m < _early; m++)
-                {
-                    var combo = (int[])best.Combo.Clone();
-                    for (int c = 0; c < _grids[m].Length; c++)
-                    {
-                        combo[m] = c;
-                        var e = Evaluate(combo);
-                        if (Better(e, best))
-                        {
-                            best = e;
-                            changed = true;
-                        }
-                    }
-                }
-
-                if (!changed)
-                {
-                    break;
-                }
-            }
-
-            return best;
-        }
+        private int[] GridSizes() => _grids.Select(g => g.Length).ToArray();
 
         private static bool Better(Evaluation a, Evaluation b) =>
             a.Violation != b.Violation ? a.Violation < b.Violation
@@ -314,39 +264,7 @@ public static class ThresholdCalibrator
             return t;
         }
 
-        private float[] Candidates(int exit)
-        {
-            var scores = _cache.Score(_policy, exit);
-            var values = new List<float>(scores.Length);
-            for (int i = 0; i < scores.Length; i++)
-            {
-                if (!_cache.IsBag(exit, i))
-                {
-                    values.Add(scores[i]);
-                }
-            }
-
-            bool entropy = _policy == ExitPolicy.Entropy;
-            values.Sort();
-            if (!entropy)
-            {
-                values.Reverse(); // most confident first
-            }
-
-            var grid = new List<float> { entropy ? 0f : MathF.BitIncrement(1f) };
-            int g = _options.CandidatesPerExit;
-            for (int q = 1; q <= g && values.Count > 0; q++)
-            {
-                int index = (int)Math.Ceiling((double)q * values.Count / g) - 1;
-                float t = entropy ? MathF.BitIncrement(values[Math.Max(index, 0)]) : values[Math.Max(index, 0)];
-                if (entropy ? t > grid[^1] : t < grid[^1])
-                {
-                    grid.Add(t);
-                }
-            }
-
-            return grid.ToArray();
-        }
+        private float[] Candidates(int exit) => ThresholdGrid.For(_cache, _policy, exit, _options.CandidatesPerExit);
 
         private int[] FirstLeaving(int exit, float[] grid)
         {

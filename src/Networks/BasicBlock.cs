@@ -9,6 +9,7 @@ namespace ClassyNet.MLNet.Networks;
 /// ResNet basic block: conv3x3-BN-ReLU-conv3x3-BN plus a shortcut, then ReLU. The shortcut is conv1x1 (no bias) + BN
 /// when the stride or channel count changes (option B of the ResNet paper), identity otherwise. State-dict names
 /// follow torchvision: <c>conv1</c>, <c>bn1</c>, <c>conv2</c>, <c>bn2</c>, <c>shortcut.0</c>, <c>shortcut.1</c>.
+/// The channels between the two convolutions equal the output channels unless filter pruning narrowed them.
 /// </summary>
 public sealed class BasicBlock : nn.Module<Tensor, Tensor>, ITraceableModule
 {
@@ -23,16 +24,21 @@ public sealed class BasicBlock : nn.Module<Tensor, Tensor>, ITraceableModule
     [ComponentName(Name = "shortcut")]
     private readonly Sequential? _shortcut;
 
-    /// <summary>Creates a block from <paramref name="inChannels"/> to <paramref name="outChannels"/> with the given stride.</summary>
-    public BasicBlock(int inChannels, int outChannels, int stride = 1)
+    /// <summary>
+    /// Creates a block from <paramref name="inChannels"/> to <paramref name="outChannels"/> with the given stride;
+    /// <paramref name="midChannels"/> (default <paramref name="outChannels"/>) is the width between the convolutions.
+    /// </summary>
+    public BasicBlock(int inChannels, int outChannels, int stride = 1, int? midChannels = null)
         : base(nameof(BasicBlock))
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(inChannels, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(outChannels, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(stride, 1);
-        _conv1 = nn.Conv2d(inChannels, outChannels, 3, stride, 1, bias: false);
-        _bn1 = nn.BatchNorm2d(outChannels);
-        _conv2 = nn.Conv2d(outChannels, outChannels, 3, 1, 1, bias: false);
+        int mid = midChannels ?? outChannels;
+        ArgumentOutOfRangeException.ThrowIfLessThan(mid, 1, nameof(midChannels));
+        _conv1 = nn.Conv2d(inChannels, mid, 3, stride, 1, bias: false);
+        _bn1 = nn.BatchNorm2d(mid);
+        _conv2 = nn.Conv2d(mid, outChannels, 3, 1, 1, bias: false);
         _bn2 = nn.BatchNorm2d(outChannels);
         register_module("conv1", _conv1);
         register_module("bn1", _bn1);

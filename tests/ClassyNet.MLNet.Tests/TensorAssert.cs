@@ -1,3 +1,4 @@
+using Microsoft.VisualStudio.TestTools.UnitTesting;
 using static TorchSharp.torch;
 
 namespace ClassyNet.MLNet.Tests;
@@ -16,5 +17,14 @@ internal static class TensorAssert
         using var equal = a.eq(b);
         using var all = equal.all();
         return all.item<bool>();
+    }
+
+    /// <summary>Fails unless both tensors have the same shape and every element differs by at most <paramref name="tolerance"/>.</summary>
+    public static void Close(Tensor expected, Tensor actual, double tolerance, string what)
+    {
+        CollectionAssert.AreEqual(expected.shape, actual.shape, $"{what}: shapes differ");
+        using var difference = (expected - actual).abs().max();
+        double largest = difference.item<float>();
+        Assert.IsTrue(largest <= tolerance, $"{what}: largest difference {largest} > {tolerance}");
     }
 }

@@ -73,8 +73,15 @@ public sealed class CloudPartServer : IAsyncDisposable
             grpc.MaxReceiveMessageSize = options.MaxRequestBytes;
             grpc.MaxSendMessageSize = null;
         });
-        builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<ApiKeyAuthenticationOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, o => o.KeyBytes = Encoding.UTF8.GetBytes(options.ApiKey));
+        // The authentication core only: AddAuthentication() would also register ASP.NET Core data protection, whose key
+        // ring is created in the user's profile (~/.aspnet) although the service protects nothing with it.
+        builder.Services.AddAuthenticationCore(auth =>
+        {
+            auth.AddScheme<ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, ApiKeyAuthenticationHandler.SchemeName);
+            auth.DefaultScheme = ApiKeyAuthenticationHandler.SchemeName;
+        });
+        builder.Services.AddWebEncoders();
+        builder.Services.Configure<ApiKeyAuthenticationOptions>(ApiKeyAuthenticationHandler.SchemeName, o => o.KeyBytes = Encoding.UTF8.GetBytes(options.ApiKey));
         builder.Services.AddAuthorization();
         builder.Services.AddHealthChecks().AddCheck<ReadinessCheck>("ready", tags: ["ready"]);
 

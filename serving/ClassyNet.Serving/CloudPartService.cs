@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using ClassyNet.Serving.Protocol;
+using Google.Protobuf;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 
@@ -12,9 +13,31 @@ namespace ClassyNet.Serving;
 /// cloud part with Algorithm 1 (<see cref="MLNet.Deployment.CloudPartition"/>) at most
 /// <see cref="CloudPartServerOptions.MaxConcurrentInferences"/> requests at a time, and answers every sample in order.
 /// </summary>
-internal sealed class CloudPartService(CloudPartServerState state, ILogger<CloudPartService> logger) : CloudPart.CloudPartBase
+/// <remarks>
+/// The service binds its methods itself (<see cref="BindService"/>, instead of deriving from the generated
+/// <c>CloudPart.CloudPartBase</c>) so that a request body that is not a valid message is refused with INVALID_ARGUMENT;
+/// the generated binding would report UNKNOWN, as for a failure inside the service. The class is not sealed and its
+/// methods are virtual because Grpc.AspNetCore only binds virtual methods declared by the type that names the bind method.
+/// </remarks>
+[BindServiceMethod(typeof(CloudPartService), nameof(BindService))]
+internal class CloudPartService(CloudPartServerState state, ILogger<CloudPartService> logger)
 {
-    public override async Task<InferResponse> Infer(InferRequest request, ServerCallContext context)
+    private static readonly string ServiceName = CloudPart.Descriptor.FullName;
+
+    /// <summary>Binds Infer and ListModels with request marshallers that turn undecodable bodies into INVALID_ARGUMENT.</summary>
+    public static void BindService(ServiceBinderBase binder, CloudPartService? service)
+    {
+        ArgumentNullException.ThrowIfNull(binder);
+        binder.AddMethod(
+            new Method<InferRequest, InferResponse>(MethodType.Unary, ServiceName, "Infer", Strict(InferRequest.Parser), Marshallers.Create<InferResponse>(m => m.ToByteArray(), InferResponse.Parser.ParseFrom)),
+            service is null ? null : service.Infer);
+        binder.AddMethod(
+            new Method<ListModelsRequest, ListModelsResponse>(MethodType.Unary, ServiceName, "ListModels", Strict(ListModelsRequest.Parser), Marshallers.Create<ListModelsResponse>(m => m.ToByteArray(), ListModelsResponse.Parser.ParseFrom)),
+            service is null ? null : service.ListModels);
+    }
+
+    /// <summary>CloudPart.Infer.</summary>
+    public virtual async Task<InferResponse> Infer(InferRequest request, ServerCallContext context)
     {
         string requestId = string.IsNullOrEmpty(request.RequestId) ? context.GetHttpContext().TraceIdentifier : request.RequestId;
         try
@@ -28,7 +51,8 @@ internal sealed class CloudPartService(CloudPartServerState state, ILogger<Cloud
         }
     }
 
-    public override Task<ListModelsResponse> ListModels(ListModelsRequest request, ServerCallContext context)
+    /// <summary>CloudPart.ListModels.</summary>
+    public virtual Task<ListModelsResponse> ListModels(ListModelsRequest request, ServerCallContext context)
     {
         var response = new ListModelsResponse();
         foreach (var m in state.Registry.Models())
@@ -46,6 +70,21 @@ internal sealed class CloudPartService(CloudPartServerState state, ILogger<Cloud
 
         return Task.FromResult(response);
     }
+
+    private static Marshaller<T> Strict<T>(MessageParser<T> parser)
+        where T : IMessage<T> => Marshallers.Create<T>(
+            m => m.ToByteArray(),
+            bytes =>
+            {
+                try
+                {
+                    return parser.ParseFrom(bytes);
+                }
+                catch (InvalidProtocolBufferException e)
+                {
+                    throw Refuse(StatusCode.InvalidArgument, $"the request body is not a valid {typeof(T).Name} message: {e.Message}");
+                }
+            });
 
     private static void CheckFinite(ReadOnlySpan<byte> bytes, int size)
     {

@@ -166,10 +166,10 @@ public sealed class LinkEmulator : IAsyncDisposable
         {
             await foreach (var (data, length, due) in queue.ReadAllAsync(connection.Token).ConfigureAwait(false))
             {
-                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
-                if (wait > TimeSpan.Zero)
+                // Timers round to whole milliseconds: wait in whole, rounded-up milliseconds until the due time has passed.
+                for (var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due); wait > TimeSpan.Zero; wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due))
                 {
-                    await Task.Delay(wait, connection.Token).ConfigureAwait(false);
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds)), connection.Token).ConfigureAwait(false);
                 }
 
                 for (int sent = 0; sent < length;)

@@ -74,9 +74,10 @@ public sealed class SplitEquivalenceTests
     /// bag logit's bias is shifted so that the bag is the argmax of about half the samples, then each threshold is put
     /// halfway between the two middle entropies of the samples whose argmax is not the bag. (A threshold equal to some
     /// sample's entropy would make that sample's decision hang on the last bit, where ONNX Runtime and libtorch may
-    /// differ by 1e-7.) Returns the model with those thresholds; the bias change is made in place.
+    /// differ by 1e-7.) Returns the model with those thresholds; the bias change is made in place (skipped for a trained
+    /// model with <paramref name="shiftBag"/> false).
     /// </summary>
-    internal static ClassyNetModel MedianThresholds(ClassyNetModel model, float[] raw, int n)
+    internal static ClassyNetModel MedianThresholds(ClassyNetModel model, float[] raw, int n, bool shiftBag = true)
     {
         var prepared = model.PrepareInputs(new TensorDataset(raw, new int[n], [.. model.InputShape]));
         using var scope = NewDisposeScope();
@@ -89,7 +90,7 @@ public sealed class SplitEquivalenceTests
             x = model.Network.ForwardStage(m, x);
             var logits = model.Network.ForwardExit(m, x);
             int bag = model.ExitClasses.BagIndex(m);
-            if (bag >= 0)
+            if (bag >= 0 && shiftBag)
             {
                 var rows = logits.data<float>().ToArray();
                 int width = (int)logits.shape[1];

@@ -272,7 +272,8 @@ public sealed partial class EdgePackageManifest
         }
         catch (ArgumentException e)
         {
-            throw Invalid(source, e.Message, e);
+            string reason = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", string.Empty, StringComparison.Ordinal);
+            throw Invalid(source, reason.TrimEnd('.'), e);
         }
     }
 

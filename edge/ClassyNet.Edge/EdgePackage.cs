@@ -4,7 +4,7 @@ namespace ClassyNet.Edge;
 
 /// <summary>
 /// An exported edge part as the device receives it: a folder holding the manifest (<see cref="EdgePackageManifest.FileName"/>)
-/// and the ONNX graph it names, checked against the SHA-256 the manifest records.
+/// and the ONNX graph it names, checked against the length and CRC-32 the manifest records.
 /// </summary>
 public sealed class EdgePackage
 {
@@ -47,10 +47,9 @@ public sealed class EdgePackage
         }
 
         var onnx = File.ReadAllBytes(onnxPath);
-        string hash = EdgePackageManifest.Sha256(onnx);
-        if (hash != manifest.OnnxSha256)
+        if (manifest.Mismatch(onnx) is { } mismatch)
         {
-            throw new InvalidDataException($"Edge package '{directory}': '{manifest.OnnxFile}' has SHA-256 {hash} but the manifest expects {manifest.OnnxSha256}; the graph and the manifest do not belong together (re-export the package).");
+            throw new InvalidDataException($"Edge package '{directory}': {mismatch}; the graph is damaged or does not belong to this manifest (re-export the package).");
         }
 
         return new EdgePackage(directory, manifest, onnx);

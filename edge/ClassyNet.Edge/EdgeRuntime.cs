@@ -9,11 +9,14 @@ namespace ClassyNet.Edge;
 /// exit rule (<see cref="ExitDecision"/>): a sample leaves at the first edge exit whose score passes its threshold and
 /// whose argmax is not the bag (the model's final exit, when on the edge, always answers). The graph computes every
 /// edge exit for the whole batch; the samples that leave none are returned as pending, with their activations.
-/// Thread-safe: ONNX Runtime sessions accept concurrent runs.
+/// Thread-safe: ONNX Runtime sessions accept concurrent runs. ONNX Runtime's usage telemetry is off in this process
+/// unless <c>ORT_DISABLE_TELEMETRY</c> is set (see <see cref="OnnxRuntimeTelemetry"/>).
 /// </summary>
 public sealed class EdgeRuntime : IDisposable
 {
     private readonly InferenceSession _session;
+
+    static EdgeRuntime() => OnnxRuntimeTelemetry.DisableUnlessChosen();
     private readonly string[] _outputNames;
     private readonly int[][] _outputClasses;
 

@@ -64,7 +64,8 @@ public sealed class EdgePackageTests
         buffer.Position = 0;
         var back = EdgePackageManifest.Read(buffer, "memory");
         Assert.AreEqual(first.Model, back.Model);
-        Assert.AreEqual(first.OnnxSha256, back.OnnxSha256);
+        Assert.AreEqual(first.OnnxCrc32, back.OnnxCrc32);
+        Assert.AreEqual(first.OnnxLength, back.OnnxLength);
         CollectionAssert.AreEqual(first.CloudThresholds.ToArray(), back.CloudThresholds.ToArray());
         CollectionAssert.AreEqual(first.Exits[0].OutputClasses.ToArray(), back.Exits[0].OutputClasses.ToArray());
         Assert.AreEqual(first.ToString(), back.ToString());
@@ -80,7 +81,7 @@ public sealed class EdgePackageTests
         var bytes = File.ReadAllBytes(onnx);
         bytes[^1] ^= 0xff;
         File.WriteAllBytes(onnx, bytes);
-        StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => EdgePackage.Load(folder.Path)).Message, "SHA-256");
+        StringAssert.Contains(Assert.ThrowsExactly<InvalidDataException>(() => EdgePackage.Load(folder.Path)).Message, "CRC-32");
 
         string json = File.ReadAllText(manifest);
         File.WriteAllText(manifest, json.Replace("\"entropy\"", "\"loudest\"", StringComparison.Ordinal));

@@ -1,7 +1,6 @@
 using System.Globalization;
-using System.Security.Cryptography;
+using System.IO.Hashing;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using ClassyNet.MLNet.Inference;
 
 namespace ClassyNet.MLNet.Deployment;
@@ -11,9 +10,10 @@ namespace ClassyNet.MLNet.Deployment;
 /// graph computes and what their outputs mean, the thresholds and exit policy of Algorithm 1, the activation handed on to
 /// the cloud part (name and per-sample shape), the model's identity (id and version, which the cloud service checks), the
 /// input shape and optional class names. Stored as <see cref="FileName"/> next to the ONNX file in an edge-package
-/// folder; it names the ONNX file and its SHA-256, so a package whose parts do not belong together is refused.
+/// folder; it names the ONNX file with its length and CRC-32 (as the library's model file checks its entries), so a
+/// package whose parts do not belong together, or a damaged graph, is refused.
 /// </summary>
-public sealed partial class EdgePackageManifest
+public sealed class EdgePackageManifest
 {
     /// <summary>The manifest's <c>format</c> value.</summary>
     public const string FormatName = "classynet-edge-package";
@@ -43,7 +43,8 @@ public sealed partial class EdgePackageManifest
         IReadOnlyList<float> cloudThresholds,
         IReadOnlyList<EdgePackageExit> exits,
         string onnxFile,
-        string onnxSha256,
+        long onnxLength,
+        uint onnxCrc32,
         int opset,
         string inputName,
         string? activationOutput,
@@ -110,10 +111,7 @@ public sealed partial class EdgePackageManifest
             throw new ArgumentException($"onnxFile '{onnxFile}' must be a plain file name inside the package folder.", nameof(onnxFile));
         }
 
-        if (onnxSha256 is null || !Sha256Pattern().IsMatch(onnxSha256))
-        {
-            throw new ArgumentException($"onnxSha256 '{onnxSha256}' must be 64 lowercase hexadecimal digits.", nameof(onnxSha256));
-        }
+        ArgumentOutOfRangeException.ThrowIfLessThan(onnxLength, 1);
 
         ArgumentOutOfRangeException.ThrowIfLessThan(opset, 1);
         ArgumentException.ThrowIfNullOrEmpty(inputName);
@@ -132,7 +130,8 @@ public sealed partial class EdgePackageManifest
         _cloudThresholds = [.. cloudThresholds];
         _exits = [.. exits];
         OnnxFile = onnxFile;
-        OnnxSha256 = onnxSha256;
+        OnnxLength = onnxLength;
+        OnnxCrc32 = onnxCrc32;
         Opset = opset;
         InputName = inputName;
         ActivationOutput = activationOutput;
@@ -182,8 +181,11 @@ public sealed partial class EdgePackageManifest
     /// <summary>File name of the ONNX graph in the package folder.</summary>
     public string OnnxFile { get; }
 
-    /// <summary>SHA-256 of the ONNX file, lowercase hex.</summary>
-    public string OnnxSha256 { get; }
+    /// <summary>Length of the ONNX file in bytes.</summary>
+    public long OnnxLength { get; }
+
+    /// <summary>CRC-32 (IEEE) of the ONNX file.</summary>
+    public uint OnnxCrc32 { get; }
 
     /// <summary>ONNX opset the graph uses.</summary>
     public int Opset { get; }
@@ -263,7 +265,8 @@ public sealed partial class EdgePackageManifest
                 dto.CloudThresholds ?? [],
                 (dto.Exits ?? []).Select(e => new EdgePackageExit(e.Index, e.OutputClasses ?? [], e.ProbabilitiesOutput ?? string.Empty, e.EntropyOutput ?? string.Empty)).ToArray(),
                 dto.OnnxFile ?? string.Empty,
-                dto.OnnxSha256 ?? string.Empty,
+                dto.OnnxLength,
+                dto.OnnxCrc32,
                 dto.Opset,
                 dto.InputName ?? string.Empty,
                 dto.ActivationOutput,
@@ -306,14 +309,24 @@ public sealed partial class EdgePackageManifest
             ActivationOutput = ActivationOutput,
             ActivationShape = _activationShape,
             OnnxFile = OnnxFile,
-            OnnxSha256 = OnnxSha256,
+            OnnxLength = OnnxLength,
+            OnnxCrc32 = OnnxCrc32,
             Opset = Opset,
         };
         JsonSerializer.Serialize(stream, dto, EdgePackageJsonContext.Default.EdgePackageManifestDto);
     }
 
-    /// <summary>Lowercase hex SHA-256 of <paramref name="bytes"/> (the form of <see cref="OnnxSha256"/>).</summary>
-    public static string Sha256(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+    /// <summary>CRC-32 (IEEE) of <paramref name="bytes"/>, the checksum <see cref="OnnxCrc32"/> records.</summary>
+    public static uint Checksum(ReadOnlySpan<byte> bytes) => Crc32.HashToUInt32(bytes);
+
+    /// <summary>Why <paramref name="onnx"/> is not the graph this manifest names (length or CRC-32 differ), or null when it is.</summary>
+    public string? Mismatch(ReadOnlySpan<byte> onnx)
+    {
+        uint crc = Checksum(onnx);
+        return onnx.Length == OnnxLength && crc == OnnxCrc32
+            ? null
+            : string.Create(CultureInfo.InvariantCulture, $"'{OnnxFile}' has {onnx.Length} bytes with CRC-32 {crc:X8} where the manifest says {OnnxLength} bytes with CRC-32 {OnnxCrc32:X8}");
+    }
 
     /// <inheritdoc />
     public override string ToString() =>
@@ -339,7 +352,4 @@ public sealed partial class EdgePackageManifest
 
     private static InvalidDataException Invalid(string source, string reason, Exception? inner = null) =>
         new($"'{source}' is not a valid ClassyNet edge-package manifest: {reason}.", inner);
-
-    [GeneratedRegex("^[0-9a-f]{64}$")]
-    private static partial Regex Sha256Pattern();
 }

@@ -40,7 +40,9 @@ internal sealed class EdgePackageManifestDto
 
     public string? OnnxFile { get; set; }
 
-    public string? OnnxSha256 { get; set; }
+    public long OnnxLength { get; set; }
+
+    public uint OnnxCrc32 { get; set; }
 
     public int Opset { get; set; }
 }

@@ -80,7 +80,7 @@ internal static class PlanCommand
         var (validation, description) = ModelData.Load(model, modelPath, dataset, data, split, limit, null, o);
         o.Line($"Model {modelPath}: {model}");
         o.Line($"Exit behaviour and accuracy from: {description}.");
-        var cache = model.BuildScoreCache(validation);
+        var cache = model.BuildScoreCache(validation.ToDataset());
         context.Cancellation.ThrowIfCancellationRequested();
         var costs = SplitCostProfile.Measure(model.Network, model.InputShape, memoryRule, d.BatchSize, PartitionMemoryAnalyzer.LayerLabels(model.Spec));
         context.Cancellation.ThrowIfCancellationRequested();

@@ -6,7 +6,7 @@ namespace ClassyNet.Cli;
 
 /// <summary>
 /// The <c>classynet</c> tool: <c>train</c>, <c>evaluate</c>, <c>calibrate</c> and <c>report</c> for class-aware early-exit
-/// networks. Exit codes: 0 success, 1 user error (message on stderr, no stack trace), 2 bad command line,
+/// networks; <c>export edge-part</c> and <c>serve cloud-part</c> for edge/cloud deployments. Exit codes: 0 success, 1 user error (message on stderr, no stack trace), 2 bad command line,
 /// 70 internal error, 130 interrupted (Ctrl+C; training leaves a checkpoint).
 /// </summary>
 public static class Program
@@ -61,6 +61,8 @@ public static class Program
             BudgetsCommand.Create(context),
             PruneCommand.Create(context),
             PlanCommand.Create(context),
+            ExportCommand.Create(context),
+            ServeCommand.Create(context),
         };
         var parse = root.Parse(args);
         try

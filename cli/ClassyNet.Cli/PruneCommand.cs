@@ -104,7 +104,7 @@ internal static class PruneCommand
         var (test, testDescription) = ModelData.Load(model, modelPath, dataset, data, "test", testLimit, null, o);
         o.Line($"Model {modelPath}: {model}");
         o.Line($"Fine-tuning data: {trainDescription}; test data: {testDescription}.");
-        var (pruned, result) = ModelPruner.Prune(model, train, test, options, new Lines(o), context.Cancellation);
+        var (pruned, result) = ModelPruner.Prune(model, train.ToDataset(), test.ToDataset(), options, new Lines(o), context.Cancellation);
 
         o.Table($"{result.Method} pruning, {result.Target} (at most {result.MaxParameters:N0} non-zero parameters)", ["", "baseline", "pruned"],
         [

@@ -149,14 +149,14 @@ public sealed class EarlyExitPredictor
             var stay = new List<long>(inFlight.Length);
             for (int r = 0; r < inFlight.Length; r++)
             {
-                if (!final && !ExitRule.Leaves(Policy, score[r], _thresholds[m], scores.ArgMax[r] == bag))
+                if (!final && !ExitDecision.Leaves(Policy, score[r], _thresholds[m], scores.ArgMax[r] == bag))
                 {
                     stay.Add(r);
                     continue;
                 }
 
                 var classProbabilities = new float[k];
-                ExitRule.MapToClasses(ExitClasses, m, scores.Probabilities.AsSpan(r * outputs, outputs), classProbabilities);
+                ExitDecision.MapToClasses(ExitClasses.OutputClasses(m), scores.Probabilities.AsSpan(r * outputs, outputs), classProbabilities);
                 predictions[inFlight[r]] = new EarlyExitPrediction(
                     ExitClasses.ToOriginalClass(m, scores.ArgMax[r]), m, score[r], classProbabilities, _exitMacs[m]);
             }

@@ -5,18 +5,11 @@ using static TorchSharp.torch;
 namespace ClassyNet.MLNet.Inference;
 
 /// <summary>
-/// The one implementation of the exit decision and of the per-exit scores, shared by <see cref="EarlyExitPredictor"/>
-/// and <see cref="ExitScoreCache"/> so that calibration simulates exactly what inference does.
+/// The per-exit scores and checks, shared by <see cref="EarlyExitPredictor"/> and <see cref="ExitScoreCache"/> so that
+/// calibration simulates exactly what inference does; the exit decision itself is <see cref="ExitDecision"/>.
 /// </summary>
 internal static class ExitRule
 {
-    /// <summary>
-    /// Algorithm 1, lines 5-6, for a non-final exit: the score passes the threshold and the argmax is not the bag.
-    /// The final exit always answers and is not decided here.
-    /// </summary>
-    internal static bool Leaves(ExitPolicy policy, float score, float threshold, bool argmaxIsBag) =>
-        !argmaxIsBag && (policy == ExitPolicy.Entropy ? score < threshold : score >= threshold);
-
     /// <summary>Checks thresholds (M - 1 or M values, finite, &gt;= 0) and returns the M - 1 that are used.</summary>
     internal static float[] ValidateThresholds(IReadOnlyList<float>? thresholds, int exitCount, string argument)
     {
@@ -97,30 +90,6 @@ internal static class ExitRule
         }
 
         return new ExitScores(p, h, c, a);
-    }
-
-    /// <summary>
-    /// Maps exit <paramref name="exit"/>'s softmax <paramref name="outputs"/> onto the K original classes: each class of
-    /// S_m gets its output's probability and, with a bag, the bag's probability is shared evenly by the classes not in
-    /// S_m. The result sums to 1 like the input.
-    /// </summary>
-    internal static void MapToClasses(ExitClassSets exitClasses, int exit, ReadOnlySpan<float> outputs, Span<float> classes)
-    {
-        var set = exitClasses.ClassesAt(exit);
-        if (exitClasses.HasBag(exit))
-        {
-            int outside = exitClasses.ClassCount - set.Count;
-            classes.Fill(outputs[set.Count] / outside);
-        }
-        else
-        {
-            classes.Clear();
-        }
-
-        for (int i = 0; i < set.Count; i++)
-        {
-            classes[set[i]] = outputs[i];
-        }
     }
 
     /// <summary>Scores of one exit for a batch, on the host: probabilities row-major [n, outputs], then one value per row.</summary>

@@ -183,7 +183,7 @@ public sealed class ExitScoreCache
         for (int i = 0; i < n; i++)
         {
             int m = 0;
-            while (m < ExitCount - 1 && !ExitRule.Leaves(policy, Score(policy, m)[i], t[m], _predicted[m][i] < 0))
+            while (m < ExitCount - 1 && !ExitDecision.Leaves(policy, Score(policy, m)[i], t[m], _predicted[m][i] < 0))
             {
                 m++;
             }

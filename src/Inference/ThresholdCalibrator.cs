@@ -274,7 +274,7 @@ public static class ThresholdCalibrator
             {
                 bool bag = _cache.IsBag(exit, i);
                 int c = 0;
-                while (c < grid.Length && !ExitRule.Leaves(_policy, scores[i], grid[c], bag))
+                while (c < grid.Length && !ExitDecision.Leaves(_policy, scores[i], grid[c], bag))
                 {
                     c++;
                 }

@@ -140,6 +140,9 @@ public sealed class ExitClassSets
     /// <summary>Index of the bag output of exit <paramref name="exit"/>, or -1 when it has none.</summary>
     public int BagIndex(int exit) => HasBag(exit) ? _outputs[exit].Length - 1 : -1;
 
+    /// <summary>The original class of each output of exit <paramref name="exit"/>, in output order; -1 for the bag (always the last).</summary>
+    public ReadOnlySpan<int> OutputClasses(int exit) => _outputs[CheckExit(exit)];
+
     /// <summary>Logit counts of all exits.</summary>
     public int[] OutputCounts() => Enumerable.Range(0, ExitCount).Select(OutputCount).ToArray();
 

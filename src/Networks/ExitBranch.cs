@@ -86,6 +86,9 @@ public sealed class ExitBranch : nn.Module<Tensor, Tensor>, ITraceableModule
     /// <summary>Channels (or flattened features) the head expects.</summary>
     public int InFeatures { get; }
 
+    /// <summary>Whether a [N, C, H, W] input is flattened (true) or globally average-pooled (false) before the linear layers.</summary>
+    internal bool Flattens => _flatten;
+
     /// <summary>The device of the head's output layer.</summary>
     internal Device Device => _fc.weight.device;
 

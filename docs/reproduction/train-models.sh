@@ -6,6 +6,7 @@
 #   docs/reproduction/train-models.sh <preset> <epochs> <out-folder> [classynet command]
 # e.g. docs/reproduction/train-models.sh r20-3exit 5 runs/r20-5ep
 #      docs/reproduction/train-models.sh resnet110-7exit 3 runs/r110-3ep
+# TRAIN_ARGS adds options to every train command, e.g. TRAIN_ARGS="--train-limit 12000" for a documented subset.
 set -euo pipefail
 preset="$1"; epochs="$2"; out="$3"
 CLI="${4:-dotnet run --project cli/ClassyNet.Cli -c Release --}"
@@ -17,7 +18,7 @@ for mode in baseline bn cn cn+c; do
   resume=()
   [ -f "$zip.ckpt" ] && resume=(--resume)
   echo "== $mode: training ($preset, $epochs epochs) -> $zip"
-  $CLI train --dataset fashion-mnist --preset "$preset" --mode "$mode" --epochs "$epochs" --out "$zip" "${resume[@]}" 2>&1 | tee "$out/$name.train.log"
+  $CLI train --dataset fashion-mnist --preset "$preset" --mode "$mode" --epochs "$epochs" --out "$zip" ${TRAIN_ARGS:-} "${resume[@]}" 2>&1 | tee "$out/$name.train.log"
 done
 for mode in bn cn cn+c; do
   name="${mode/+/}"

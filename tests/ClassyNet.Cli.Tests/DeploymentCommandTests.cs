@@ -88,7 +88,7 @@ public sealed class DeploymentCommandTests
         using var json = JsonDocument.Parse(File.ReadAllText(dir.File("hrank.json")));
         Assert.AreEqual(model.Result!.Accuracy, json.RootElement.GetProperty("accuracy").GetDouble());
 
-        var plan = CliRun.Invoke("plan", baseline, "--dataset", "fashion-mnist", "--data", data, "--limit", "30", "--memory", "64KB", "--memory-rule", "paper", "--mix", "9:0.9");
+        var plan = CliRun.Invoke("plan", baseline, "--dataset", "fashion-mnist", "--data", data, "--split", "test", "--limit", "200", "--memory", "64KB", "--memory-rule", "paper", "--mix", "9:0.9");
         Assert.AreEqual(0, plan.ExitCode, plan.ToString());
         StringAssert.Contains(plan.Output, "class mix class 9: 90.0%, 9 other classes: 1.1% each");
     }

@@ -541,7 +541,7 @@ internal static class SplitReport
                 var row = new List<TableCell> { new(Budgets[b].Label) };
                 foreach (var method in PrunedMethods)
                 {
-                    row.Add(new(Pruned(method, b) is { } p ? $"{CliOutput.Percent(p.Measurement.Accuracy)} / {Ms(p.Measurement.TotalMs)} ms" : "none fits"));
+                    row.Add(new(Pruned(method, b) is { } p ? $"{CliOutput.Percent(p.Measurement.Accuracy)} / {Ms(p.Measurement.TotalMs)} ms{(p.Entry.Pruned.Result is { } r ? $" ({CliOutput.Percent(r.Reduction)} pruned)" : string.Empty)}" : "none fits"));
                 }
 
                 foreach (var m in Models)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using ClassyNet.MLNet.Deployment.Budgets;
 using ClassyNet.MLNet.Losses;
 using ClassyNet.MLNet.Training;
 
@@ -67,6 +68,15 @@ internal static class CliParsing
             },
         };
     }
+
+    /// <summary>--memory-rule: measured, paper (or formula) or edge.</summary>
+    public static MemoryRule MemoryRule(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "measured" => ClassyNet.MLNet.Deployment.Budgets.MemoryRule.Measured,
+        "paper" or "formula" => ClassyNet.MLNet.Deployment.Budgets.MemoryRule.PaperFormula,
+        "edge" => ClassyNet.MLNet.Deployment.Budgets.MemoryRule.EdgeFormula,
+        _ => throw new CliException($"Unknown --memory-rule '{text}'; expected measured, paper or edge."),
+    };
 
     /// <summary>"0.4,0.3,0.3": finite non-negative numbers.</summary>
     public static float[] Floats(string text, string option)

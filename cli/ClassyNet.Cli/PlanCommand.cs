@@ -62,13 +62,7 @@ internal static class PlanCommand
             throw new CliException($"--batch-size ({d.BatchSize}) and --candidates ({d.Candidates}) must be >= 1, --edge-slowdown and --cloud-speedup > 0.");
         }
 
-        var memoryRule = d.Rule.Trim().ToLowerInvariant() switch
-        {
-            "measured" => MemoryRule.Measured,
-            "paper" or "formula" => MemoryRule.PaperFormula,
-            "edge" => MemoryRule.EdgeFormula,
-            _ => throw new CliException($"Unknown --memory-rule '{d.Rule}'; expected measured, paper or edge."),
-        };
+        var memoryRule = CliParsing.MemoryRule(d.Rule);
         var model = ModelData.LoadModel(modelPath);
         if (model.ExitCount < 2)
         {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -30,20 +31,51 @@ internal static class ReportCommand
         var limit = CliParsing.OptionalInt("--limit", "Use only the first N samples.", 1000);
         var labelColumn = new Option<string?>("--label-column") { Description = "CSV only: label column (default: as at training)." };
         var output = new Option<string>("--out") { Description = "Folder for report.md, report.json and the figures (PNG and SVG).", Required = true };
-        var target = CliParsing.OptionalInt("--target-class", "Target class of the latency-vs-share figure (default: the first early exit's priority class).", 9);
+        var target = CliParsing.OptionalInt("--target-class", "Target class of the latency-vs-share figure, and with --edge-cloud the class that makes up --biased-share of the biased test set; also --priority-class (default: the first early exit's priority class).", 9);
+        target.Aliases.Add("--priority-class");
         var priority = new Option<string?>("--priority-classes") { Description = "Priority classes per early exit for Table II, e.g. \"9;8\" (default: from the first Bag-of-Classes model)." };
         var shares = new Option<string>("--shares") { Description = "Target-class shares in percent for Fig. 9.", DefaultValueFactory = _ => "10,20,30,40,50,60,70,80,90" };
-        var mixSize = new Option<int>("--mix-size") { Description = "Samples per timed workload: each Fig. 9 mix (drawn with repetition when a pool is smaller), each priority class, and the random sample timed for Table III.", DefaultValueFactory = _ => 1000 };
+        var mixSize = new Option<int>("--mix-size") { Description = "Samples per timed workload: each Fig. 9 mix (drawn with repetition when a pool is smaller), each priority class, and the random sample timed for Table III; with --edge-cloud, the size of the uniform and of the biased test set.", DefaultValueFactory = _ => 1000 };
         var repeats = new Option<int>("--repeats") { Description = $"Timed rounds per workload (at least {InterleavedTimer.MinimumRepeats}); every model runs once per round, in a rotated order, after a warm-up round; min, median and max are reported.", DefaultValueFactory = _ => InterleavedTimer.MinimumRepeats };
-        var batchSize = new Option<int>("--batch-size") { Description = "Samples per early-exit batch.", DefaultValueFactory = _ => 256 };
+        var batchSize = new Option<int>("--batch-size") { Description = $"Samples per early-exit batch (default 256; with --edge-cloud {SplitReport.DefaultBatchSize}, the paper's batch, which is also the batch of the memory formula).", DefaultValueFactory = _ => 256 };
         var seed = new Option<int>("--seed") { Description = "Seed of the test mixes.", DefaultValueFactory = _ => 1 };
-        var command = new Command("report", "Reproduce the paper's evaluation for several models: exit distribution by class (Fig. 6), latency vs share of the target class (Fig. 9), priority-class speedup (Table II) and accuracy (Table III).")
+        var edgeCloud = new Option<bool>("--edge-cloud") { Description = "Instead of Figs. 6/9 and Tables II/III, write the Table IV analogue (report-split.md, .json, .png): for each device memory the exit that fits, and each model split there, measured end to end (edge part on ONNX Runtime, cloud part behind a gRPC service on 127.0.0.1, link emulated) on a uniform and a biased test set." };
+        var rtt = new Option<double>("--rtt-ms") { Description = "--edge-cloud: round-trip time the link adds, in ms (half each way; the paper: about 200 ms per batch).", DefaultValueFactory = _ => SplitReport.DefaultRttMs };
+        var bandwidth = new Option<string>("--bandwidth") { Description = "--edge-cloud: link bandwidth cap in each direction, e.g. 10Mbit/s, 1MB/s or unlimited.", DefaultValueFactory = _ => SplitReport.DefaultBandwidth };
+        var biasedShare = new Option<double>("--biased-share") { Description = "--edge-cloud: share of the priority class (--priority-class) in the biased test set; the other classes share the rest evenly.", DefaultValueFactory = _ => SplitReport.DefaultBiasedShare };
+        var budgets = new Option<string?>("--budgets") { Description = "--edge-cloud: device memories, e.g. 470KB,2.31MB (binary units; default the paper's 470KB,2.31MB,5.54MB,28.5MB,112MB)." };
+        var memoryRule = new Option<string>("--memory-rule") { Description = "--edge-cloud: how an edge part is compared with a memory: paper (the paper's formula: weight tensors up to the exit x 4 bytes x batch), edge (the formula over every parameter of the edge part) or measured (stored bytes + activation peak measured on TorchSharp).", DefaultValueFactory = _ => "paper" };
+        var pruned = new Option<string[]>("--pruned") { Description = "--edge-cloud: pruned baselines written by 'classynet prune --out' (whole network on the edge); each memory row shows, per method, the largest one that fits it by the paper's formula.", AllowMultipleArgumentsPerToken = true, Arity = ArgumentArity.ZeroOrMore };
+        var command = new Command("report", "Reproduce the paper's evaluation for several models: exit distribution by class (Fig. 6), latency vs share of the target class (Fig. 9), priority-class speedup (Table II) and accuracy (Table III); with --edge-cloud, the edge/cloud split under device memories (Table IV).")
         {
             models, names, baseline, dataset, data, split, limit, labelColumn, output, target, priority, shares, mixSize, repeats, batchSize, seed,
+            edgeCloud, rtt, bandwidth, biasedShare, budgets, memoryRule, pruned,
         };
-        command.SetAction(r => Run(context, new Settings(
-            r.GetValue(models)!, r.GetValue(names), r.GetValue(baseline), r.GetValue(dataset)!, r.GetValue(data), r.GetValue(split)!, r.GetValue(limit), r.GetValue(labelColumn),
-            r.GetValue(output)!, r.GetValue(target), r.GetValue(priority), r.GetValue(shares)!, r.GetValue(mixSize), r.GetValue(repeats), r.GetValue(batchSize), r.GetValue(seed))));
+        command.SetAction((r, _) =>
+        {
+            bool Given(Option option) => r.GetResult(option) is OptionResult { Implicit: false };
+            void Refuse(IEnumerable<Option> options, string why)
+            {
+                if (options.FirstOrDefault(Given) is { } option)
+                {
+                    throw new CliException($"{option.Name} {why}");
+                }
+            }
+
+            if (r.GetValue(edgeCloud))
+            {
+                Refuse([baseline, priority, shares, repeats], "applies to the Fig. 6/9 report, not to --edge-cloud.");
+                return SplitReport.RunAsync(context, new SplitReport.Settings(
+                    r.GetValue(models)!, r.GetValue(names), r.GetValue(dataset)!, r.GetValue(data), r.GetValue(split)!, r.GetValue(limit), r.GetValue(labelColumn), r.GetValue(output)!,
+                    Given(batchSize) ? r.GetValue(batchSize) : SplitReport.DefaultBatchSize, r.GetValue(mixSize), r.GetValue(seed), r.GetValue(rtt), r.GetValue(bandwidth)!, r.GetValue(target), r.GetValue(biasedShare),
+                    r.GetValue(budgets), r.GetValue(memoryRule)!, r.GetValue(pruned) ?? []));
+            }
+
+            Refuse([rtt, bandwidth, biasedShare, budgets, memoryRule, pruned], "applies only with --edge-cloud (the Table IV analogue).");
+            return Task.FromResult(Run(context, new Settings(
+                r.GetValue(models)!, r.GetValue(names), r.GetValue(baseline), r.GetValue(dataset)!, r.GetValue(data), r.GetValue(split)!, r.GetValue(limit), r.GetValue(labelColumn),
+                r.GetValue(output)!, r.GetValue(target), r.GetValue(priority), r.GetValue(shares)!, r.GetValue(mixSize), r.GetValue(repeats), r.GetValue(batchSize), r.GetValue(seed))));
+        });
         return command;
     }
 
@@ -408,7 +440,7 @@ internal static class ReportCommand
     private static int MixSize(Settings s, int testCount) => Math.Min(s.MixSize, Math.Max(testCount, 10));
 
     /// <summary>"9 (Ankle boot)", or "3" when the class name is its index.</summary>
-    private static string TargetName(int target, IReadOnlyList<string> classNames)
+    internal static string TargetName(int target, IReadOnlyList<string> classNames)
     {
         string label = CliOutput.ClassLabel(target, classNames);
         int space = label.IndexOf(' ', StringComparison.Ordinal);
@@ -416,11 +448,11 @@ internal static class ReportCommand
     }
 
     /// <summary>Text for a Markdown table cell: '|' would end the cell, so it is escaped; line breaks become spaces.</summary>
-    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace('\n', ' ').Replace('\r', ' ');
+    internal static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).Replace('\n', ' ').Replace('\r', ' ');
 
     private static string Points(double delta) => (delta * 100).ToString("+0.00;-0.00;0.00", CultureInfo.InvariantCulture) + " pt";
 
-    private static string DatasetTitle(string dataset) => DataSource.Normalize(dataset) switch
+    internal static string DatasetTitle(string dataset) => DataSource.Normalize(dataset) switch
     {
         "fashion-mnist" => "Fashion-MNIST",
         "cifar10" => "CIFAR-10",
@@ -429,14 +461,17 @@ internal static class ReportCommand
         _ => "CSV",
     };
 
-    private static string[] Names(Settings s, List<ClassyNetModel> models)
+    private static string[] Names(Settings s, List<ClassyNetModel> models) => Names(s.Names, s.Models, models);
+
+    /// <summary>Display names: <paramref name="text"/> (--names, comma separated) or the models' modes, made distinct with their file names.</summary>
+    internal static string[] Names(string? text, IReadOnlyList<string> files, List<ClassyNetModel> models)
     {
-        if (s.Names is not null)
+        if (text is not null)
         {
-            var given = s.Names.Split(',').Select(n => n.Trim()).ToArray();
+            var given = text.Split(',').Select(n => n.Trim()).ToArray();
             if (given.Length != models.Count || given.Any(string.IsNullOrEmpty) || given.Distinct().Count() != given.Length)
             {
-                throw new CliException($"--names \"{s.Names}\" must give {models.Count} distinct non-empty names, one per model.");
+                throw new CliException($"--names \"{text}\" must give {models.Count} distinct non-empty names, one per model.");
             }
 
             return given;
@@ -447,7 +482,7 @@ internal static class ReportCommand
         {
             if (names.Count(n => n == names[i]) > 1)
             {
-                names[i] = $"{names[i]} ({Path.GetFileNameWithoutExtension(s.Models[i])})";
+                names[i] = $"{names[i]} ({Path.GetFileNameWithoutExtension(files[i])})";
             }
         }
 
@@ -467,7 +502,7 @@ internal static class ReportCommand
         return index >= 0 ? index : 0;
     }
 
-    private static List<(int Class, int Exit)> PriorityClasses(string? text, List<ClassyNetModel> models, int classes)
+    internal static List<(int Class, int Exit)> PriorityClasses(string? text, List<ClassyNetModel> models, int classes)
     {
         var result = new List<(int, int)>();
         if (text is not null)

@@ -24,7 +24,8 @@ public static class LineChartFigure
     /// <param name="yFromZero">Start the y axis at 0 (default) instead of just below the smallest value.</param>
     /// <param name="xTickSuffix">Text after each x tick value (e.g. "%").</param>
     /// <param name="xTicks">X positions of the ticks (e.g. the measured shares); null: chosen automatically.</param>
-    public static ReportFigure Render(IReadOnlyList<LineSeries> series, string title, string xLabel, string yLabel, bool yFromZero = true, string xTickSuffix = "", IReadOnlyList<double>? xTicks = null)
+    /// <param name="xTickLabels">Text of each tick in <paramref name="xTicks"/> (e.g. memory budgets on an index axis), same count; null: the value and <paramref name="xTickSuffix"/>.</param>
+    public static ReportFigure Render(IReadOnlyList<LineSeries> series, string title, string xLabel, string yLabel, bool yFromZero = true, string xTickSuffix = "", IReadOnlyList<double>? xTicks = null, IReadOnlyList<string>? xTickLabels = null)
     {
         ArgumentNullException.ThrowIfNull(series);
         ArgumentNullException.ThrowIfNull(title);
@@ -34,6 +35,11 @@ public static class LineChartFigure
         if (series.Count == 0)
         {
             throw new ArgumentException("series must hold at least one line.", nameof(series));
+        }
+
+        if (xTickLabels is not null && (xTicks is null || xTickLabels.Count != xTicks.Count))
+        {
+            throw new ArgumentException($"xTickLabels ({xTickLabels.Count} labels) needs xTicks with as many positions; got {(xTicks is null ? "none" : xTicks.Count.ToString(CultureInfo.InvariantCulture))}.", nameof(xTickLabels));
         }
 
         for (int s = 0; s < series.Count; s++)
@@ -73,7 +79,15 @@ public static class LineChartFigure
         string TickLabel(double v) => v.ToString("0.###", CultureInfo.InvariantCulture) + xTickSuffix;
         if (xTicks is not null)
         {
-            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual([.. xTicks.Select(v => new Tick(v, TickLabel(v), isMajor: true))]);
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual([.. xTicks.Select((v, i) => new Tick(v, xTickLabels?[i] ?? TickLabel(v), isMajor: true))]);
+
+            if (xTicks.Count > 0)
+            {
+                // Every tick stays in view, also one with no point at it (e.g. a memory no model fits).
+                double xMin = Math.Min(xTicks.Min(), series.Min(l => Points(l).Min(p => p.X))), xMax = Math.Max(xTicks.Max(), series.Max(l => Points(l).Max(p => p.X)));
+                double xPad = xMax > xMin ? (xMax - xMin) * 0.05 : 0.5;
+                plot.Axes.SetLimitsX(xMin - xPad, xMax + xPad);
+            }
         }
         else if (xTickSuffix.Length > 0)
         {

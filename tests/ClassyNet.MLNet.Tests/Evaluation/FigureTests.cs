@@ -135,6 +135,19 @@ public sealed class FigureTests
     }
 
     [TestMethod]
+    public void LineChartNamesItsTicksAndKeepsEveryTickInView()
+    {
+        double[] x = [0, 1, 2];
+        using var figure = LineChartFigure.Render([new LineSeries("CN", x, [double.NaN, 3.0, 1.0])], "Time per memory", "device memory", "s", xTicks: x, xTickLabels: ["470 KB", "2.31 MB", "112 MB"]);
+        AssertPng(figure.ToPng(), LineChartFigure.Width, LineChartFigure.Height);
+        CollectionAssert.IsSubsetOf(new[] { "470 KB", "2.31 MB", "112 MB" }, SvgTexts(figure.ToSvg()).ToList());
+        var limits = figure.Plots[0].Axes.GetLimits();
+        Assert.IsTrue(limits.Left < 0 && limits.Right > 2, $"the tick at 0 has no point but stays in view: x from {limits.Left} to {limits.Right}");
+        var e = Assert.ThrowsExactly<ArgumentException>(() => LineChartFigure.Render([new LineSeries("CN", x, [1.0, 2, 3])], "t", "x", "y", xTicks: x, xTickLabels: ["a"]));
+        StringAssert.Contains(e.Message, "xTickLabels (1 labels)");
+    }
+
+    [TestMethod]
     public void SaveWritesPngOrSvgByExtensionAtomically()
     {
         using var dir = new TempDirectory();

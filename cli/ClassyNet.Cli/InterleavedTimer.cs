@@ -17,9 +17,10 @@ internal sealed class InterleavedTimer(TimeProvider clock)
     /// <summary>
     /// Runs <paramref name="warmups"/> untimed rounds and <paramref name="repeats"/> timed ones over
     /// <paramref name="runs"/> (one per model, each over <paramref name="samples"/> samples) and returns each model's
-    /// milliseconds per sample.
+    /// milliseconds per sample. <paramref name="afterEachRun"/>, when given, runs after every run, warm-up or timed, outside
+    /// the timed span (the report returns libtorch's freed memory to the system there).
     /// </summary>
-    public IReadOnlyList<TimingStats> Time(IReadOnlyList<Action> runs, int samples, int warmups, int repeats, CancellationToken cancellation)
+    public IReadOnlyList<TimingStats> Time(IReadOnlyList<Action> runs, int samples, int warmups, int repeats, CancellationToken cancellation, Action? afterEachRun = null)
     {
         ArgumentNullException.ThrowIfNull(runs);
         ArgumentOutOfRangeException.ThrowIfLessThan(samples, 1);
@@ -32,6 +33,7 @@ internal sealed class InterleavedTimer(TimeProvider clock)
             {
                 cancellation.ThrowIfCancellationRequested();
                 runs[i]();
+                afterEachRun?.Invoke();
             }
         }
 
@@ -44,6 +46,7 @@ internal sealed class InterleavedTimer(TimeProvider clock)
                 long start = clock.GetTimestamp();
                 runs[i]();
                 times[i][r] = clock.GetElapsedTime(start).TotalMilliseconds / samples;
+                afterEachRun?.Invoke();
             }
         }
 

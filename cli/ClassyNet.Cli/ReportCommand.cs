@@ -161,7 +161,9 @@ internal static class ReportCommand
                 var prepared = loaded.Select(m => m.PrepareInputs(raw)).ToArray();
                 var macs = new double[loaded.Count];
                 var runs = Enumerable.Range(0, loaded.Count).Select(i => (Action)(() => macs[i] = loaded[i].PredictPrepared(prepared[i], s.BatchSize, predictors[i]).AverageMacs)).ToList();
-                timings[w] = [.. InterleavedTimer.System.Time(runs, raw.Count, warmups: 1, s.Repeats, context.Cancellation)];
+                // Freed activations go back to the system after every run (untimed): without it glibc's arenas kept them and
+                // the resident set grew to 1.46 GB over the workloads (docs/benchmarks.md, "Peak memory").
+                timings[w] = [.. InterleavedTimer.System.Time(runs, raw.Count, warmups: 1, s.Repeats, context.Cancellation, NativeHeap.Trim)];
                 workloadMacs[w] = macs;
                 NativeHeap.Trim();
             }

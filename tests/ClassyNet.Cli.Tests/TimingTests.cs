@@ -34,6 +34,22 @@ public sealed class TimingTests
     }
 
     [TestMethod]
+    public void TheHookAfterEachRunIsCalledEveryRunAndIsNotTimed()
+    {
+        var clock = new FakeClock();
+        int hooks = 0;
+        var runs = Enumerable.Range(0, 2).Select(i => (Action)(() => clock.Advance(10 * (i + 1)))).ToList();
+        var stats = new InterleavedTimer(clock).Time(runs, samples: 1, warmups: 1, repeats: 5, CancellationToken.None, () =>
+        {
+            hooks++;
+            clock.Advance(1000);
+        });
+        Assert.AreEqual(2 * (1 + 5), hooks, "once after every warm-up and timed run");
+        Assert.AreEqual(10, stats[0].Max, 1e-9, "the hook's time is not in the timings");
+        Assert.AreEqual(20, stats[1].Max, 1e-9);
+    }
+
+    [TestMethod]
     public void RotationKeepsADriftingMachineFromFavouringTheLaterModels()
     {
         // Three identical models on a machine that gets faster with every call (caches filling, another job ending):

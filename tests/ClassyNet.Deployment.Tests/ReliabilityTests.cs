@@ -222,18 +222,25 @@ public sealed class ReliabilityTests
             Urls = o.Urls, ApiKey = o.ApiKey, ConfigureLogging = o.ConfigureLogging, ShutdownTimeout = TimeSpan.FromSeconds(30), MaxConcurrentInferences = 1,
         });
         using var client = service.Client(attempts: 1);
-        var requests = Enumerable.Range(0, 3).Select(_ => client.InferAsync(CloudRequests.Request(split, activations, 0, n))).ToArray();
+        // Sixteen requests queue behind one inference slot, so some are still running or waiting when the stop begins.
+        var requests = Enumerable.Range(0, 16).Select(_ => client.InferAsync(CloudRequests.Request(split, activations, 0, n))).ToArray();
         var clock = Stopwatch.StartNew();
-        while (service.Server.Registry.Models().Single().InFlight == 0 && clock.Elapsed < TimeSpan.FromSeconds(20))
+        int inFlight = 0;
+        while ((inFlight = service.Server.Registry.Models().Single().InFlight) == 0 && clock.Elapsed < TimeSpan.FromSeconds(20))
         {
-            await Task.Delay(5);
+            await Task.Delay(1);
         }
 
-        Assert.IsTrue(service.Server.Registry.Models().Single().InFlight > 0, "requests are in flight");
+        Assert.IsTrue(inFlight > 0, "requests are in flight");
         var stopping = service.Server.StopAsync();
         var results = await Task.WhenAll(requests);
         await stopping;
-        Assert.IsTrue(results.All(r => r.Succeeded), "requests in flight when the stop began finished: " + string.Join("; ", results.Select(r => r.Status)));
+
+        // Every request the service had taken in when the stop began finishes; on a loaded machine a request may not have
+        // reached the service yet, and that one must be refused as unavailable (never lost or left hanging).
+        string statuses = string.Join("; ", results.Select(r => r.Succeeded ? "OK" : r.Status.ToString()));
+        Assert.IsTrue(results.Count(r => r.Succeeded) >= inFlight, $"{inFlight} request(s) in flight when the stop began all finished: {statuses}");
+        Assert.IsTrue(results.All(r => r.Succeeded || r.IsUnavailable), "the others were refused as unavailable (a transient status the edge retries): " + statuses);
         Assert.IsTrue(service.Logs.Events.Any(e => e.Id.Id == 2), "the stop is logged");
         var late = await client.InferAsync(CloudRequests.Request(split, activations, 0, 1));
         Assert.AreEqual(StatusCode.Unavailable, late.Status.StatusCode, "a stopped service is unavailable");

@@ -165,6 +165,12 @@ internal static class ReportCommand
                 // the resident set grew to 1.46 GB over the workloads (docs/benchmarks.md, "Peak memory").
                 timings[w] = [.. InterleavedTimer.System.Time(runs, raw.Count, warmups: 1, s.Repeats, context.Cancellation, NativeHeap.Trim)];
                 workloadMacs[w] = macs;
+
+                // The workload's arrays (its samples, once per model, normalised) are large-object-heap garbage now, which
+                // only a full collection frees; without one they piled up across the workloads.
+                raw = null;
+                prepared = null;
+                GC.Collect();
                 NativeHeap.Trim();
             }
 

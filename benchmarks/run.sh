@@ -55,6 +55,10 @@ for name, target in rows:
     bound = float(target.split()[1].rstrip("x"))
     met = ratio >= bound if target.startswith(">=") else ratio <= bound
     print(f"| {name} | {a:.3f} | {b:.3f} | {ratio:.3f} | {target} | {'yes' if met else 'no'} |")
+# The same plain loop as PyTorch's on TorchSharp: its ratio is the engine's; the ClassyNet trainer's ratio to it is ours.
+plain = ours.get("train_plain_samples_per_s", math.nan)
+print(f"| train_plain_samples_per_s (TorchSharp, PyTorch's loop) | {plain:.3f} | {torch.get('train_samples_per_s', math.nan):.3f} | {plain / torch.get('train_samples_per_s', math.nan):.3f} | | |")
+print(f"| ClassyNet trainer / plain TorchSharp loop | {ours.get('train_samples_per_s', math.nan) / plain:.3f} | | | | |")
 for name, target in absolute:
     a = ours.get(name, math.nan)
     if target is None:

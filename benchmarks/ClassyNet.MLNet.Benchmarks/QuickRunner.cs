@@ -34,6 +34,12 @@ public static class QuickRunner
                 results.Add(("train_samples_per_s", workload.TrainSamples / train.Mean, "samples/s"));
             }
 
+            if (Selected("train_plain_samples_per_s"))
+            {
+                var plain = Measure(() => workload.PlainTrainStep(), seconds);
+                results.Add(("train_plain_samples_per_s", workload.TrainBatchSize / plain.Mean, "samples/s"));
+            }
+
             if (Selected("latency_b1"))
             {
                 results.Add(("latency_b1_all_exits_ms", Measure(() => workload.LatencyAllExits(), seconds).Median * 1e3, "ms"));

@@ -21,6 +21,10 @@ public sealed class R20Workload : IDisposable
     private readonly TensorDataset _trainData;
     private readonly Tensor _single;
     private readonly Tensor _inferenceBatch;
+    private readonly MultiExitNetwork _plainTrained;
+    private readonly optim.Optimizer _plainOptimizer;
+    private readonly Tensor _plainImages;
+    private readonly Tensor _plainLabels;
 
     /// <summary>Builds the networks, the trainer and the inputs: <paramref name="trainSteps"/> batches of 64 per training call and a batch of <paramref name="inferenceBatch"/>.</summary>
     public R20Workload(int trainSteps = 10, int inferenceBatch = 256)
@@ -45,6 +49,13 @@ public sealed class R20Workload : IDisposable
         using var images = randn([trainSteps * TrainBatchSize, 1, 28, 28], generator: data);
         _trainData = new TensorDataset(HostTensors.ToFloats(images), Enumerable.Range(0, trainSteps * TrainBatchSize).Select(i => i % 10).ToArray(), 1, 28, 28);
         _single = randn([1, 1, 28, 28], generator: data).DetachFromDisposeScope();
+
+        // pytorch_bench.py's loop, on TorchSharp: one fixed batch of 64, every exit's ten logits, weighted cross-entropy,
+        // backward, Adam. Its gap to PyTorch is the engine's; the trainer's gap to it is ClassyNet's.
+        _plainTrained = Architectures.ResNet(20, [7, 13, 20], generator: init);
+        _plainOptimizer = optim.Adam(_plainTrained.parameters(), lr: 1e-3);
+        _plainImages = randn([TrainBatchSize, 1, 28, 28], generator: data).DetachFromDisposeScope();
+        _plainLabels = (arange(TrainBatchSize, dtype: ScalarType.Int64) % 10).DetachFromDisposeScope();
         _inferenceBatch = randn([inferenceBatch, 1, 28, 28], generator: data).DetachFromDisposeScope();
     }
 
@@ -59,6 +70,19 @@ public sealed class R20Workload : IDisposable
 
     /// <summary>One epoch of ClassyNet training (CN+C, masking on) over the fixed samples; returns the last epoch loss.</summary>
     public double TrainEpoch() => _trainer.Fit(_trainData).Epochs[^1].Loss;
+
+    /// <summary>One step of the plain loop (<c>pytorch_bench.py</c>'s train_step) on TorchSharp; returns the loss.</summary>
+    public float PlainTrainStep()
+    {
+        using var scope = NewDisposeScope();
+        _plainTrained.train();
+        _plainOptimizer.zero_grad();
+        var logits = _plainTrained.forward(_plainImages);
+        var loss = PaperPresets.R20ThreeExitWeights.Select((w, k) => nn.functional.cross_entropy(logits[k], _plainLabels) * w).Aggregate((a, b) => a + b);
+        loss.backward();
+        _plainOptimizer.step();
+        return loss.item<float>();
+    }
 
     /// <summary>Inference-mode forward of one sample through every exit.</summary>
     public float LatencyAllExits() => Infer(_single);
@@ -81,6 +105,10 @@ public sealed class R20Workload : IDisposable
         _single.Dispose();
         _inferenceBatch.Dispose();
         _plain.Dispose();
+        _plainImages.Dispose();
+        _plainLabels.Dispose();
+        _plainOptimizer.Dispose();
+        _plainTrained.Dispose();
     }
 
     private float Infer(Tensor input)

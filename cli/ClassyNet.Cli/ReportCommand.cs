@@ -246,6 +246,26 @@ internal static class ReportCommand
         }
     }
 
+    /// <summary>A model's entry in a report's JSON: what identifies the model (name, file, mode, architecture, exit classes, thresholds), then <paramref name="fields"/>.</summary>
+    internal static Dictionary<string, object?> ModelJson(string name, string file, ClassyNetModel model, Dictionary<string, object?> fields)
+    {
+        var json = new Dictionary<string, object?>
+        {
+            ["name"] = name,
+            ["file"] = file,
+            ["mode"] = model.Mode,
+            ["architecture"] = model.Spec.ToString(),
+            ["exitClasses"] = model.ExitClasses.ToString(),
+            ["thresholds"] = model.Thresholds,
+        };
+        foreach (var (key, value) in fields)
+        {
+            json[key] = value;
+        }
+
+        return json;
+    }
+
     private static string Markdown(ReportData r)
     {
         var s = r.Settings;
@@ -384,14 +404,8 @@ internal static class ReportCommand
                 ["workloads"] = r.Workloads.Select(w => w.Label).ToArray(),
                 ["flagged"] = r.FlagCount,
             },
-            ["models"] = r.Results.Select(m => new Dictionary<string, object?>
+            ["models"] = r.Results.Select(m => ModelJson(m.Name, m.File, m.Model, new()
             {
-                ["name"] = m.Name,
-                ["file"] = m.File,
-                ["mode"] = m.Model.Mode,
-                ["architecture"] = m.Model.Spec.ToString(),
-                ["exitClasses"] = m.Model.ExitClasses.ToString(),
-                ["thresholds"] = m.Model.Thresholds,
                 ["accuracy"] = m.Evaluation.Accuracy,
                 ["accuracyDeltaVsBaseline"] = m.Evaluation.Accuracy - baseline.Evaluation.Accuracy,
                 ["averageMacs"] = m.Evaluation.AverageMacs,
@@ -406,7 +420,7 @@ internal static class ReportCommand
                 ["classRecall"] = m.Evaluation.ClassRecall().Select(N).ToArray(),
                 ["classAverageMacs"] = m.Evaluation.ClassAverageMacs.Select(N).ToArray(),
                 ["confusionMatrix"] = m.Evaluation.ConfusionMatrix(),
-            }).ToArray(),
+            })).ToArray(),
             ["table2"] = r.Priorities.Select((p, c) => new Dictionary<string, object?>
             {
                 ["class"] = p.Class,

@@ -380,17 +380,11 @@ internal static class SplitReport
             ["seed"] = s.Seed,
             ["sets"] = r.Sets.Select(t => new Dictionary<string, object?> { ["name"] = t.Name, ["size"] = t.Size, ["distinct"] = t.Distinct, ["classCounts"] = t.ClassCounts, ["indices"] = t.Indices }).ToArray(),
             ["budgets"] = r.Budgets.Select(b => new Dictionary<string, object?> { ["label"] = b.Label, ["bytes"] = b.Bytes }).ToArray(),
-            ["models"] = r.Models.Select(m => new Dictionary<string, object?>
+            ["models"] = r.Models.Select(m => ReportCommand.ModelJson(m.Name, m.File, m.Model, new()
             {
-                ["name"] = m.Name,
-                ["file"] = m.File,
-                ["mode"] = m.Model.Mode,
-                ["architecture"] = m.Model.Spec.ToString(),
-                ["exitClasses"] = m.Model.ExitClasses.ToString(),
-                ["thresholds"] = m.Model.Thresholds,
                 ["edgePartBytes"] = m.Memory.Partitions.Select(p => p.BytesFor(r.Rule)).ToArray(),
                 ["splitExitPerBudget"] = m.Fits,
-            }).ToArray(),
+            })).ToArray(),
             ["pruned"] = r.PrunedModels.Select(p => new Dictionary<string, object?>
             {
                 ["name"] = p.Name,

@@ -34,10 +34,7 @@ internal static class BudgetsCommand
     private static int Run(CliContext context, string? modelPath, string? presetName, string? arch, string? exitText, int inChannels, int imageSize, int classes, int batchSize, string? budgetText, bool noMeasure, string? outPath)
     {
         var o = context.Output;
-        if (batchSize < 1)
-        {
-            throw new CliException($"--batch-size must be >= 1; got {batchSize}.");
-        }
+        CliParsing.Require(batchSize >= 1, "--batch-size", ">= 1", batchSize);
 
         var budgets = budgetText is null ? PaperEdgeBudgets.Budgets : Parse(budgetText);
         NetworkSpec spec;
@@ -61,10 +58,9 @@ internal static class BudgetsCommand
             string archName = arch ?? named?.Arch ?? throw new CliException("budgets needs a model file, --preset (e.g. resnet110-7exit) or --arch.");
             var layers = exitText is null ? named?.Exits : CliParsing.Ints(exitText, "--exits");
             int exitCount = layers?.Length ?? (named is null ? 3 : named.ExitClasses.Split(';').Length + 1);
-            if (inChannels < 1 || imageSize < 1 || classes < 2)
-            {
-                throw new CliException($"--in-channels ({inChannels}) and --image-size ({imageSize}) must be >= 1 and --classes ({classes}) >= 2.");
-            }
+            CliParsing.Require(inChannels >= 1, "--in-channels", ">= 1", inChannels);
+            CliParsing.Require(imageSize >= 1, "--image-size", ">= 1", imageSize);
+            CliParsing.Require(classes >= 2, "--classes", ">= 2", classes);
 
             spec = ArchitectureChoice.Spec(archName, exitCount, layers, null, [inChannels, imageSize, imageSize], classes);
             using var generator = new TorchSharp.torch.Generator(1);

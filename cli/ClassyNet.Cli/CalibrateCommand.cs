@@ -40,10 +40,7 @@ internal static class CalibrateCommand
             throw new CliException($"--max-accuracy-drop must be a fraction in [0, 1] (0.01 = one point); got {d.ToString(CultureInfo.InvariantCulture)}.");
         }
 
-        if (candidates < 1)
-        {
-            throw new CliException($"--candidates must be >= 1; got {candidates}.");
-        }
+        CliParsing.Require(candidates >= 1, "--candidates", ">= 1", candidates);
 
         var model = ModelData.LoadModel(modelPath);
         var recall = minRecall is null ? null : CliParsing.Recall(minRecall, model.ClassCount);

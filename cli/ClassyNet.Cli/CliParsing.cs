@@ -79,6 +79,15 @@ internal static class CliParsing
     };
 
     /// <summary>"0.4,0.3,0.3": finite non-negative numbers.</summary>
+    /// <summary>Refuses <paramref name="value"/> of <paramref name="option"/> unless <paramref name="ok"/>: the error names that option alone, what it expects and what it got.</summary>
+    public static void Require(bool ok, string option, string expected, IFormattable value)
+    {
+        if (!ok)
+        {
+            throw new CliException($"{option} must be {expected}; got {value.ToString(null, CultureInfo.InvariantCulture)}.");
+        }
+    }
+
     public static float[] Floats(string text, string option)
     {
         if (string.IsNullOrWhiteSpace(text))

@@ -29,10 +29,7 @@ internal static class EvaluateCommand
     private static int Run(CliContext context, string modelPath, string dataset, string? data, string split, int? limit, string? labelColumn, int batchSize, string? jsonPath)
     {
         var o = context.Output;
-        if (batchSize < 1)
-        {
-            throw new CliException($"--batch-size must be >= 1; got {batchSize}.");
-        }
+        CliParsing.Require(batchSize >= 1, "--batch-size", ">= 1", batchSize);
 
         var model = ModelData.LoadModel(modelPath);
         var (test, description) = ModelData.Load(model, modelPath, dataset, data, split, limit, labelColumn, o);

@@ -34,10 +34,7 @@ internal static class ModelData
             throw new CliException($"Unknown --split '{split}'; expected train, test or validation.");
         }
 
-        if (limit is < 1)
-        {
-            throw new CliException($"--limit must be a whole number >= 1; got {limit}.");
-        }
+        CliParsing.Require(limit is not < 1, "--limit", "a whole number >= 1", limit.GetValueOrDefault());
 
         labelColumn ??= model.Metadata.TryGetValue("labelColumn", out var lc) && lc.Length > 0 ? lc : null;
         var knownNames = name == "csv" || name.StartsWith(ImageFolderDataset.Prefix, StringComparison.Ordinal) ? model.ClassNames : null;

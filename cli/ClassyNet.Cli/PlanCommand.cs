@@ -57,10 +57,10 @@ internal static class PlanCommand
             throw new CliException("--max-accuracy-drop and --min-accuracy are fractions in [0, 1] (0.01 = one point).");
         }
 
-        if (d.BatchSize < 1 || d.Candidates < 1 || !(d.EdgeSlowdown > 0) || !(d.CloudSpeedup > 0))
-        {
-            throw new CliException($"--batch-size ({d.BatchSize}) and --candidates ({d.Candidates}) must be >= 1, --edge-slowdown and --cloud-speedup > 0.");
-        }
+        CliParsing.Require(d.BatchSize >= 1, "--batch-size", ">= 1", d.BatchSize);
+        CliParsing.Require(d.Candidates >= 1, "--candidates", ">= 1", d.Candidates);
+        CliParsing.Require(d.EdgeSlowdown > 0, "--edge-slowdown", "> 0", d.EdgeSlowdown);
+        CliParsing.Require(d.CloudSpeedup > 0, "--cloud-speedup", "> 0", d.CloudSpeedup);
 
         var memoryRule = CliParsing.MemoryRule(d.Rule);
         var model = ModelData.LoadModel(modelPath);

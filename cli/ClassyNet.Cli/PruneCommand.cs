@@ -71,10 +71,12 @@ internal static class PruneCommand
             throw new CliException($"--reduction must be a fraction in [0, 1) (0.9794 removes 97.94% of the parameters); got {r.ToString(CultureInfo.InvariantCulture)}.");
         }
 
-        if (settings.Epochs < 0 || settings.BatchSize < 1 || settings.Calibration < 1 || settings.LatencyBatch < 1 || settings.Repeats < 1 || !(settings.LearningRate > 0))
-        {
-            throw new CliException($"--epochs ({settings.Epochs}) must be >= 0, --lr ({settings.LearningRate.ToString(CultureInfo.InvariantCulture)}) > 0, and --batch-size ({settings.BatchSize}), --calibration ({settings.Calibration}), --latency-batch ({settings.LatencyBatch}) and --repeats ({settings.Repeats}) >= 1.");
-        }
+        CliParsing.Require(settings.Epochs >= 0, "--epochs", ">= 0", settings.Epochs);
+        CliParsing.Require(settings.LearningRate > 0, "--lr", "> 0", settings.LearningRate);
+        CliParsing.Require(settings.BatchSize >= 1, "--batch-size", ">= 1", settings.BatchSize);
+        CliParsing.Require(settings.Calibration >= 1, "--calibration", ">= 1", settings.Calibration);
+        CliParsing.Require(settings.LatencyBatch >= 1, "--latency-batch", ">= 1", settings.LatencyBatch);
+        CliParsing.Require(settings.Repeats >= 1, "--repeats", ">= 1", settings.Repeats);
 
         var options = new PruningOptions
         {

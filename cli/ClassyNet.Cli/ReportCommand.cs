@@ -87,20 +87,9 @@ internal static class ReportCommand
             throw new CliException("--models needs at least one model bundle.");
         }
 
-        if (s.MixSize < 10)
-        {
-            throw new CliException($"--mix-size must be a whole number >= 10; got {s.MixSize}.");
-        }
-
-        if (s.Repeats < InterleavedTimer.MinimumRepeats)
-        {
-            throw new CliException($"--repeats must be >= {InterleavedTimer.MinimumRepeats} (min, median and max need several timed rounds); got {s.Repeats}.");
-        }
-
-        if (s.BatchSize < 1)
-        {
-            throw new CliException($"--batch-size must be a whole number >= 1; got {s.BatchSize}.");
-        }
+        CliParsing.Require(s.MixSize >= 10, "--mix-size", "a whole number >= 10", s.MixSize);
+        CliParsing.Require(s.Repeats >= InterleavedTimer.MinimumRepeats, "--repeats", $">= {InterleavedTimer.MinimumRepeats} (min, median and max need several timed rounds)", s.Repeats);
+        CliParsing.Require(s.BatchSize >= 1, "--batch-size", "a whole number >= 1", s.BatchSize);
 
         var shares = CliParsing.Ints(s.Shares, "--shares");
         if (shares.Any(p => p > 100))

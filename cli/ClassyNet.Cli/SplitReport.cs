@@ -53,10 +53,7 @@ internal static class SplitReport
             throw new CliException("--models needs at least one model bundle.");
         }
 
-        if (s.BatchSize < 1)
-        {
-            throw new CliException($"--batch-size must be a whole number >= 1; got {s.BatchSize}.");
-        }
+        CliParsing.Require(s.BatchSize >= 1, "--batch-size", "a whole number >= 1", s.BatchSize);
 
         if (s.SetSize < 10)
         {

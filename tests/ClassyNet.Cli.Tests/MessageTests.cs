@@ -49,6 +49,26 @@ public sealed class MessageTests
     }
 
     [TestMethod]
+    [DataRow("prune", "--lr", "0", "--lr must be > 0; got 0.")]
+    [DataRow("prune", "--repeats", "0", "--repeats must be >= 1; got 0.")]
+    [DataRow("plan", "--candidates", "0", "--candidates must be >= 1; got 0.")]
+    [DataRow("plan", "--edge-slowdown", "0", "--edge-slowdown must be > 0; got 0.")]
+    [DataRow("budgets", "--classes", "1", "--classes must be >= 2; got 1.")]
+    public void DeploymentVerbsBlameOnlyTheOptionOutOfRange(string command, string option, string value, string expected)
+    {
+        using var dir = new TempDirectory();
+        string[] args = command switch
+        {
+            "prune" => ["prune", dir.File("m.zip"), "--method", "magnitude", "--budget", "1MB", "--dataset", "csv", option, value],
+            "plan" => ["plan", dir.File("m.zip"), "--dataset", "csv", "--memory", "1MB", "--rtt-ms", "10", "--bandwidth", "1MB/s", option, value],
+            _ => ["budgets", "--arch", "r20", option, value],
+        };
+        var run = CliRun.Invoke(args);
+        ErrorTests.AssertUserError(run, expected);
+        Assert.AreEqual(1, Regex.Matches(run.Error, "--[a-z]").Count, "one option named: " + run.Error);
+    }
+
+    [TestMethod]
     [DataRow("evaluate", "--limit")]
     [DataRow("report", "--limit")]
     [DataRow("report", "--target-class")]

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -99,6 +100,20 @@ public sealed class CloudPartServer : IAsyncDisposable
                 torch.set_num_threads(threads);
             }
 
+            // gRPC bodies are bounded by the message size (MaxReceiveMessageSize: an oversize message is refused from its
+            // length prefix with RESOURCE_EXHAUSTED). Kestrel's body limit stays for everything else; on a gRPC call it
+            // raced that check: when the rest of an oversize body arrived first, Kestrel aborted the stream and the client
+            // saw UNKNOWN instead.
+            app.Use((context, next) =>
+            {
+                if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.Ordinal) == true
+                    && context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+                {
+                    limit.MaxRequestBodySize = null;
+                }
+
+                return next(context);
+            });
             app.UseAuthentication();
             app.UseAuthorization();
             app.MapGrpcService<CloudPartService>().RequireAuthorization();

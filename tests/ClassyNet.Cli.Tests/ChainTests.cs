@@ -115,6 +115,8 @@ public sealed class ChainTests
             var root = json.RootElement;
             Assert.AreEqual("Baseline", root.GetProperty("baseline").GetString());
             Assert.AreEqual(test.Count, root.GetProperty("count").GetInt32());
+            Assert.AreEqual(ReportCommand.DefaultBatchSize, root.GetProperty("machine").GetProperty("batchSize").GetInt32(), "report's default early-exit batch");
+            StringAssert.Contains(md, $"batches of {ReportCommand.DefaultBatchSize}.");
             var jsonModels = root.GetProperty("models").EnumerateArray().ToArray();
             Assert.AreEqual(4, jsonModels.Length);
             for (int i = 0; i < 4; i++)
